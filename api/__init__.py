@@ -1,0 +1,1 @@
+"""api: the Litestar app, its settings, schemas and pages, and the command line."""

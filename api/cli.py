@@ -1,0 +1,36 @@
+"""The `pbvote` command: one entry point dispatching to each layer's subcommands.
+
+Each subcommand module registers its parser with `add_parser(subparsers)` and runs through the function it sets
+as `handler`. Heavy layers (the server) are imported only when their command runs, so `pbvote tally` needs neither
+a database nor a web server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import tally.cli
+
+__all__ = ["main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="pbvote", description="Participatory budgeting: tally, serve, verify.")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    tally.cli.add_parsers(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 ok, 2 bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    code: int = args.handler(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

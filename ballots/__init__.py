@@ -1,0 +1,1 @@
+"""ballots: ballot intake, validation and durable storage."""

@@ -1,0 +1,5 @@
+"""tally: pure, deterministic allocation rules.
+
+Modules: `registry` (RULES, allocate), `allocation` (Allocation, Tie), `options` (RuleOptions), `profile`
+(CompiledProfile).
+"""
