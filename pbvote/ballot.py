@@ -39,13 +39,15 @@ class Ballot:
         voter_id: the ballot's id in its source (pabulib `voter_id`, or a published `ballot_id`).
         selections: the projects named, in the order cast; for ordinal ballots best first.
         points: for cumulative and scoring ballots, the points given to each selection (same order); else empty.
-        fields: other recorded voter fields (age, sex, district, voting_method); never used by a rule.
+        fields: other recorded voter fields (age, sex, voting_method); never used by a rule.
+        district: in an election with districts, the district whose ballot this is.
     """
 
     voter_id: str
     selections: tuple[ProjectId, ...]
     points: tuple[int, ...] = ()
     fields: Mapping[str, str] = field(default_factory=dict)
+    district: str | None = None
 
 
 Profile = Sequence[Ballot]

@@ -73,6 +73,8 @@ class Election:
         currency: ISO 4217 code, if known.
         rule: the allocation rule the city used or will use, as pabulib records it (`greedy`, `equalshares/add1`).
         meta: every META field as recorded, in file order (pabulib's `description`, `unit`, `scoring_fn`, ...).
+        districts: for an election split into districts, each district's own budget (`budget` is then their sum);
+            every project names its district and each ballot is cast in one district's ballot. Empty: city-wide.
     """
 
     budget: int
@@ -81,6 +83,7 @@ class Election:
     currency: str = ""
     rule: str | None = None
     meta: Mapping[str, str] = field(default_factory=dict)
+    districts: Mapping[str, int] = field(default_factory=dict)
     _by_id: Mapping[ProjectId, Project] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -101,6 +104,32 @@ class Election:
                 raise InvalidElection(msg)
             by_id[project.id] = project
         object.__setattr__(self, "_by_id", by_id)
+        self._check_districts()
+
+    def _check_districts(self) -> None:
+        if not self.districts:
+            return
+        if sum(self.districts.values()) != self.budget:
+            msg = f"the district budgets add up to {sum(self.districts.values())}, not the budget {self.budget}"
+            raise InvalidElection(msg)
+        for name, amount in self.districts.items():
+            if amount <= 0:
+                msg = f"district {name!r} has a budget of {amount}; it must be positive"
+                raise InvalidElection(msg)
+        for project in self.projects:
+            if project.district not in self.districts:
+                msg = f"project {project.id!r} names district {project.district!r}, which is not in the election"
+                raise InvalidElection(msg)
+
+    def district_election(self, district: str) -> Election:
+        """The city-wide election of one district: its projects and its budget.
+
+        Raises:
+            KeyError: when the election has no such district.
+        """
+        budget = self.districts[district]
+        projects = tuple(p for p in self.projects if p.district == district)
+        return Election(budget, projects, self.ballot_rules, self.currency, self.rule, self.meta)
 
     @property
     def vote_type(self) -> VoteType:

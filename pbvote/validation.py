@@ -49,11 +49,25 @@ def validate_ballot(election: Election, ballot: Ballot) -> BallotCheck:
     >>> [r.code for r in validate_ballot(e, Ballot("v1", (ProjectId("a"), ProjectId("x")))).reasons]
     ['unknown-project']
     """
-    reasons = [*_check_projects(election, ballot), *_check_points(election, ballot)]
+    reasons = [*_check_district(election, ballot), *_check_projects(election, ballot), *_check_points(election, ballot)]
     known = [p for p in dict.fromkeys(ballot.selections) if election.has_project(p)]
     reasons.extend(_check_length(election, len(ballot.selections)))
     reasons.extend(_check_costs(election, known))
     return BallotCheck(tuple(reasons))
+
+
+def _check_district(election: Election, ballot: Ballot) -> list[Reason]:
+    if not election.districts:
+        if ballot.district is not None:
+            return [Reason("wrong-district", f"this election has no districts; the ballot names {ballot.district!r}")]
+        return []
+    if ballot.district not in election.districts:
+        return [Reason("wrong-district", f"the ballot's district {ballot.district!r} is not in this election")]
+    return [
+        Reason("wrong-district", f"project {p!r} is not on the ballot of district {ballot.district!r}", p)
+        for p in dict.fromkeys(ballot.selections)
+        if election.has_project(p) and election.project(p).district != ballot.district
+    ]
 
 
 def _check_projects(election: Election, ballot: Ballot) -> list[Reason]:

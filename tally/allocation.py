@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from pbvote.canonical import JsonValue, canonical_json
 from pbvote.project import ProjectId
 
 __all__ = ["Allocation", "Tie", "canonical_json", "fraction_text"]
-
-JsonValue = None | bool | int | str | list["JsonValue"] | dict[str, "JsonValue"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +82,6 @@ class Allocation:
             ],
             "details": dict(self.details),
         }
-
-
-def canonical_json(value: JsonValue) -> str:
-    """Canonical JSON: sorted keys, no spaces, UTF-8 text, no floats; the same bytes on every machine.
-
-    >>> canonical_json({"b": [1, "x"], "a": "é"})
-    '{"a":"é","b":[1,"x"]}'
-    """
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def fraction_text(value: Fraction) -> str:
