@@ -10,14 +10,14 @@ import csv
 import io
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pbvote.ballot import Ballot, VoteType
 from pbvote.election import BallotRules, Election
 from pbvote.errors import InvalidElection, PabulibError
 from pbvote.money import parse_amount
 from pbvote.project import Project, ProjectId
-from pbvote.validation import validate_ballot
+from pbvote.validation import BallotValidator
 
 __all__ = ["PbFile", "parse_pb", "read_pb", "write_pb"]
 
@@ -111,7 +111,7 @@ def _split_sections(text: str, source: str) -> dict[str, _Section]:
     sections: dict[str, _Section] = {}
     current: _Section | None = None
     for line, row in _rows(text):
-        if not row or all(not cell.strip() for cell in row):
+        if not any(row) or (len(row) == 1 and not row[0].strip()):
             continue
         name = row[0].strip().upper()
         if len(row) == 1 and name in _SECTIONS:
@@ -194,7 +194,10 @@ def _read_rules(meta: Mapping[str, str], section: _Section, source: str) -> Ball
 
 
 def _split_list(text: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip())
+    parts = text.split(",")
+    if " " in text or "\t" in text or "" in parts:
+        return tuple(part.strip() for part in parts if part.strip())
+    return tuple(parts)
 
 
 def _read_projects(section: _Section, source: str) -> tuple[Project, ...]:
@@ -232,18 +235,19 @@ def _read_votes(section: _Section, election: Election, source: str) -> tuple[Bal
     field_columns = [(name, i) for name, i in columns.items() if name not in _VOTE_TYPED]
     seen: dict[str, int] = {}
     ballots: list[Ballot] = []
+    validate = BallotValidator(election)
     for line, row in section.rows:
         cells = _cells(section, line, row, source)
         voter_id = cells[columns["voter_id"]].strip()
         if voter_id in seen:
             raise PabulibError(source, line, f"voter_id {voter_id!r} already used on line {seen[voter_id]}")
         seen[voter_id] = line
-        selections = tuple(ProjectId(p) for p in _split_list(cells[columns["vote"]]))
+        selections = cast("tuple[ProjectId, ...]", _split_list(cells[columns["vote"]]))
         points: tuple[int, ...] = ()
         if has_points:
             points = _read_points(cells[columns["points"]], voter_id, line, source)
         ballot = Ballot(voter_id, selections, points, {name: cells[i] for name, i in field_columns})
-        check = validate_ballot(election, ballot)
+        check = validate(ballot)
         if not check.ok:
             message = "; ".join(reason.message for reason in check.reasons)
             raise PabulibError(source, line, f"vote of voter {voter_id!r}: {message}")
