@@ -133,6 +133,20 @@ def _integer(value: object, where: str) -> int:
     return value
 
 
-def election_hash(election: Election) -> str:
-    """SHA-256 (hex) of the election definition's canonical JSON: the published `election_hash`."""
-    return hashlib.sha256(canonical_bytes(election_to_json(election))).hexdigest()
+def election_hash(election: Election, frozen: Mapping[str, JsonValue] | None = None) -> str:
+    """SHA-256 (hex) of the election definition's canonical JSON: the published `election_hash`.
+
+    Args:
+        election: the definition.
+        frozen: top-level fields frozen with the definition when voting opens (the published record's `tally`:
+            rule, options and engine; its `officials`); the hash is then that of the record's `election.json`,
+            `{**election_to_json(election), **frozen}`.
+
+    Raises:
+        ValueError: when a frozen field would replace a field of the definition.
+    """
+    document = election_to_json(election)
+    clash = sorted(set(document) & set(frozen or {}))
+    if clash:
+        raise ValueError(f"frozen fields {clash} would replace the election definition's own")
+    return hashlib.sha256(canonical_bytes({**document, **(frozen or {})})).hexdigest()

@@ -134,14 +134,9 @@ def verify_consistency(size1: int, size2: int, root1: bytes, root2: bytes, proof
     The algorithm of RFC 9162 section 2.1.4.2, with its trivial cases: equal sizes need equal roots and an empty
     proof; an empty first tree is a prefix of anything, with an empty proof.
     """
-    if not 0 <= size1 <= size2:
-        return False
-    if size1 == size2:
-        return not proof and root1 == root2
-    if size1 == 0:
-        return not proof
-    if not proof or any(len(p) != HASH_SIZE for p in proof):
-        return False
+    trivial = _trivial_consistency(size1, size2, root1, root2, proof)
+    if trivial is not None:
+        return trivial
     path = list(proof)
     if size1 & (size1 - 1) == 0:
         path.insert(0, root1)
@@ -160,3 +155,16 @@ def verify_consistency(size1: int, size2: int, root1: bytes, root2: bytes, proof
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1
     return fr == root1 and sr == root2 and sn == 0
+
+
+def _trivial_consistency(size1: int, size2: int, root1: bytes, root2: bytes, proof: Sequence[bytes]) -> bool | None:
+    """The answer when no hashing is needed, else `None`."""
+    if not 0 <= size1 <= size2:
+        return False
+    if size1 == size2:
+        return not proof and root1 == root2
+    if size1 == 0:
+        return not proof
+    if not proof or any(len(p) != HASH_SIZE for p in proof):
+        return False
+    return None
