@@ -72,15 +72,35 @@ def _compare(
     reference: Sequence[tuple[int, RecordBallot]],
     vote_type: VoteType,
 ) -> list[str]:
+    """Match rows to `ballots.jsonl` lines by `ballot_id`; name each missing, extra, differing or misplaced one."""
+    name = where.split(maxsplit=1)[0]
     failures: list[str] = []
-    for (number, ballot), (line, expected) in zip(rows, reference, strict=False):
+    if len(rows) != len(reference):
+        failures.append(f"{name} holds {len(rows)} ballots; ballots.jsonl holds {len(reference)}")
+    by_id: dict[str, tuple[int, RecordBallot]] = {}
+    for line, ballot in reference:
+        by_id.setdefault(ballot.ballot_id, (line, ballot))
+    for number, ballot in rows:
+        if ballot.ballot_id not in by_id:
+            failures.append(f"{where} {number}: ballot_id {ballot.ballot_id} is not in ballots.jsonl")
+            continue
+        line, expected = by_id[ballot.ballot_id]
         if canonical_ballot(ballot, vote_type) != expected:
             failures.append(
-                f"{where} {number} (ballot_id {ballot.ballot_id}) differs from ballots.jsonl line {line}"
-                f" (ballot_id {expected.ballot_id}): {_ballot_text(ballot)} vs {_ballot_text(expected)}"
+                f"{where} {number} (ballot_id {ballot.ballot_id}) differs from ballots.jsonl line {line}:"
+                f" {_ballot_text(ballot)} vs {_ballot_text(expected)}"
             )
-    if len(rows) != len(reference):
-        failures.append(f"{where.split(maxsplit=1)[0]} holds {len(rows)} ballots; ballots.jsonl holds {len(reference)}")
+    present = {b.ballot_id for _, b in rows}
+    failures += [
+        f"{name} lacks ballot_id {b.ballot_id} of ballots.jsonl line {line}"
+        for line, b in reference
+        if b.ballot_id not in present
+    ]
+    if not failures:
+        for (number, ballot), (_, expected) in zip(rows, reference, strict=True):
+            if ballot.ballot_id != expected.ballot_id:
+                failures.append(f"{where} {number}: ballot_id {ballot.ballot_id} is out of the order of ballots.jsonl")
+                break
     return failures[:_MAX_DIFFERENCES]
 
 

@@ -56,7 +56,7 @@ def greedy_for_tests(election: Election, profile: Profile, options: RuleOptions)
         tuple(selected),
         spent,
         election.budget,
-        details={"support": {pid: n for pid, n in support.items()}},
+        details={"support": dict(support)},
     )
 
 
@@ -80,7 +80,7 @@ def officials_keys(seed: int) -> dict[str, Ed25519PrivateKey]:
 
 
 def simulate(seed: int = 2024) -> Simulation:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 -- a reproducible simulation, not a secret
     projects = tuple(Project(ProjectId(f"p{i}"), rng.randint(10, 60) * 1000, f"Project {i}") for i in range(1, 11))
     rules = BallotRules(vote_type=VoteType.APPROVAL, min_length=1, max_length=4)
     election = Election(150_000, projects, rules, currency="EUR", meta={"description": "Simulated town"})

@@ -217,7 +217,7 @@ def test_corrupted_consistency_proofs_fail(size1, size2, proof):
 
 
 @pytest.mark.parametrize(
-    ("size1", "size2", "root1", "root2", "proof", "ok"),
+    "case",
     [
         # TestVerifyConsistency's trivial cases in verify_test.go
         (0, 0, b"r1", b"r2", [], False),
@@ -233,7 +233,8 @@ def test_corrupted_consistency_proofs_fail(size1, size2, proof):
         (1, 1, EMPTY_ROOT, EMPTY_ROOT, [EMPTY_ROOT], False),
     ],
 )
-def test_trivial_consistency_cases(size1, size2, root1, root2, proof, ok):
+def test_trivial_consistency_cases(case):
+    size1, size2, root1, root2, proof, ok = case
     assert verify_consistency(size1, size2, root1, root2, proof) is ok
 
 
