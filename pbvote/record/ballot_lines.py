@@ -182,11 +182,13 @@ def parse_csv(text: str) -> list[tuple[int, RecordBallot]]:
     Raises:
         RecordError: naming the line that cannot be read.
     """
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or tuple(rows[0]) != CSV_HEADER:
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None or tuple(header) != CSV_HEADER:
         raise RecordError(f"ballots.csv line 1: the header must be {','.join(CSV_HEADER)}")
     ballots: list[tuple[int, RecordBallot]] = []
-    for line, row in enumerate(rows[1:], start=2):
+    for row in reader:
+        line = reader.line_num
         if len(row) != len(CSV_HEADER):
             raise RecordError(f"ballots.csv line {line}: {len(row)} cells; expected {len(CSV_HEADER)}")
         ballot_id, channel, source, district, selections, points = row

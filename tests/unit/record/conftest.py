@@ -12,7 +12,7 @@ from tests.unit.record.simulation import RULE_ID, Simulation, greedy_for_tests, 
 def fx_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     """Registers the test-only greedy while the real rules are merged separately (a no-op once they are)."""
     if RULE_ID not in RULES:
-        monkeypatch.setitem(RULES, RULE_ID, greedy_for_tests)  # type: ignore[arg-type]
+        monkeypatch.setitem(RULES, RULE_ID, greedy_for_tests)
 
 
 @pytest.fixture(name="sim")
