@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from pbvote.ballot import VoteType
-from pbvote.pabulib import parse_pb
-from pbvote.record.ballot_lines import Channel, RecordBallot, canonical_ballot, parse_csv, parse_pb_ballots
+from pbvote.election import Election
+from pbvote.record.ballot_lines import Channel, RecordBallot, canonical_ballot, parse_csv
 from pbvote.record.commitments import commitments_to_json
 from pbvote.record.merkle import merkle_root
 from pbvote.record.reconciliation import reconciliation_from_json, reconciliation_problems
@@ -59,10 +59,10 @@ def check_same_ballots(record: Record) -> list[str]:
     failures: list[str] = []
     csv_rows = parse_csv(record.files["ballots.csv"].decode("utf-8"))
     failures += _compare("ballots.csv line", csv_rows, reference, vote_type)
-    _, pb_ballots = parse_pb_ballots(record.files["ballots.pb"].decode("utf-8"))
+    pb_election, pb_ballots = record.pb()
     pb_rows = list(enumerate(pb_ballots, start=1))
     failures += _compare("ballots.pb VOTES row", pb_rows, reference, vote_type)
-    failures += _compare_projects(record)
+    failures += _compare_projects(record, pb_election)
     return failures
 
 
@@ -110,9 +110,8 @@ def _ballot_text(ballot: RecordBallot) -> str:
     return f"{ballot.channel}{source} {list(ballot.selections)}{points}"
 
 
-def _compare_projects(record: Record) -> list[str]:
-    pb = parse_pb(record.files["ballots.pb"].decode("utf-8"), source="ballots.pb")
-    recorded = {p.id: p.cost for p in pb.election.projects}
+def _compare_projects(record: Record, pb_election: Election) -> list[str]:
+    recorded = {p.id: p.cost for p in pb_election.projects}
     expected = {p.id: p.cost for p in record.frozen.election.projects}
     failures = [
         f"ballots.pb project {pid}: cost {recorded.get(pid)}; election.json says {cost}"
@@ -120,8 +119,8 @@ def _compare_projects(record: Record) -> list[str]:
         if recorded.get(pid) != cost
     ]
     failures += [f"ballots.pb project {pid} is not in election.json" for pid in recorded if pid not in expected]
-    if pb.election.budget != record.frozen.election.budget:
-        failures.append(f"ballots.pb: budget {pb.election.budget}; election.json says {record.frozen.election.budget}")
+    if pb_election.budget != record.frozen.election.budget:
+        failures.append(f"ballots.pb: budget {pb_election.budget}; election.json says {record.frozen.election.budget}")
     return failures
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from pbvote.election import Election
 from pbvote.errors import RecordError
-from pbvote.record.ballot_lines import RecordBallot, parse_line
+from pbvote.record.ballot_lines import RecordBallot, parse_line, parse_pb_ballots
 from pbvote.record.definition import FrozenElection, parse_election_file
 
 __all__ = ["Record", "load_record"]
@@ -34,6 +35,19 @@ class Record:
     lines: tuple[str, ...]
     ballots: tuple[RecordBallot | None, ...]
     line_errors: tuple[str, ...]
+    _pb: list[tuple[Election, list[RecordBallot]]] = field(default_factory=list, compare=False, repr=False)
+
+    def pb(self) -> tuple[Election, list[RecordBallot]]:
+        """`ballots.pb` read once: its election (META in `.meta`) and its ballots.
+
+        Raises:
+            RecordError: when the file is missing or is not valid pabulib.
+        """
+        if not self._pb:
+            if "ballots.pb" not in self.files:
+                raise RecordError("ballots.pb is missing")
+            self._pb.append(parse_pb_ballots(self.files["ballots.pb"].decode("utf-8")))
+        return self._pb[0]
 
     def json(self, name: str) -> Any:  # noqa: ANN401 -- parsed JSON of any shape; checks read it defensively
         """A JSON file of the record, parsed.

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from pbvote.errors import PbvoteError, RecordError
-from pbvote.record.ballot_lines import canonical_ballot, parse_pb_ballots, render_line
+from pbvote.record.ballot_lines import canonical_ballot, render_line
 from pbvote.record.build import RECORD_FILES, result_bytes
 from pbvote.record.manifest import signature_problems
 from pbvote.validation import validate_ballot
@@ -80,7 +80,7 @@ def check_election_hash(record: Record) -> list[str]:
         quoted = record.json(name).get("election_hash")
         if quoted != record.election_hash:
             failures.append(f"{name}: election_hash is {quoted}; election.json hashes to {record.election_hash}")
-    meta, _ = parse_pb_ballots(record.files["ballots.pb"].decode("utf-8"))
+    meta = record.pb()[0].meta
     if meta.get("election_hash") != record.election_hash:
         quoted = meta.get("election_hash")
         failures.append(f"ballots.pb: META election_hash is {quoted}; election.json hashes to {record.election_hash}")

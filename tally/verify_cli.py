@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from pbvote.errors import RecordError
 from pbvote.record.layout import read_record
-from pbvote.record.receipts import find_receipt
+from pbvote.record.receipts import receipt_in_record
 from tally.verify import CheckResult, load_record, verify_record
 
 __all__ = ["add_parsers", "run_verify"]
@@ -67,13 +67,11 @@ def _print_result(result: CheckResult) -> None:
 
 def _print_receipt(files: Mapping[str, bytes], code: str) -> bool:
     """Print the receipt's line and inclusion proof; whether the proof verifies."""
-    record = load_record(files)
     try:
-        root = str(record.json("commitments.json")["ballots"]["root"])
-    except (RecordError, KeyError, TypeError) as exc:
-        _say(f"receipt FAIL  commitments.json publishes no root ({exc})")
+        proof = receipt_in_record(files, code)
+    except RecordError as exc:
+        _say(f"receipt FAIL  {exc}")
         return False
-    proof = find_receipt(record.lines, root, record.election_hash, code)
     if proof is None:
         _say("receipt FAIL  no line of ballots.jsonl holds the ballot of this receipt code")
         return False

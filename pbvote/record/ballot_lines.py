@@ -11,6 +11,7 @@ the same order, for spreadsheets and for other PB tools.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import itertools
 import json
@@ -39,6 +40,8 @@ __all__ = [
     "render_line",
     "render_pb",
 ]
+
+_natural_key = functools.lru_cache(maxsize=1 << 16)(natural_key)  # elections have few projects, many ballots
 
 CSV_HEADER = ("ballot_id", "channel", "source", "district", "selections", "points")
 
@@ -89,9 +92,9 @@ def canonical_ballot(ballot: RecordBallot, vote_type: VoteType) -> RecordBallot:
     if vote_type is VoteType.ORDINAL:
         return ballot
     if ballot.points and len(ballot.points) == len(ballot.selections):
-        pairs = sorted(zip(ballot.selections, ballot.points, strict=True), key=lambda pair: natural_key(pair[0]))
+        pairs = sorted(zip(ballot.selections, ballot.points, strict=True), key=lambda pair: _natural_key(pair[0]))
         return replace(ballot, selections=tuple(p for p, _ in pairs), points=tuple(n for _, n in pairs))
-    return replace(ballot, selections=tuple(sorted(ballot.selections, key=natural_key)))
+    return replace(ballot, selections=tuple(sorted(ballot.selections, key=_natural_key)))
 
 
 def render_line(ballot: RecordBallot) -> str:
@@ -226,8 +229,8 @@ def render_pb(election: Election, ballots: Sequence[RecordBallot], election_hash
     return write_pb(labelled, rows)
 
 
-def parse_pb_ballots(text: str) -> tuple[dict[str, str], list[RecordBallot]]:
-    """Read `ballots.pb` back: its META and its ballots in file order.
+def parse_pb_ballots(text: str) -> tuple[Election, list[RecordBallot]]:
+    """Read `ballots.pb` back: its election (META in `.meta`) and its ballots in file order.
 
     Raises:
         RecordError: when the file is not valid pabulib or a row is not a ballot; the message names the line.
@@ -249,4 +252,4 @@ def parse_pb_ballots(text: str) -> tuple[dict[str, str], list[RecordBallot]]:
         raise RecordError(str(exc)) from exc
     except ValueError as exc:
         raise RecordError(f"ballots.pb: {exc}") from exc
-    return dict(pb.election.meta), ballots
+    return pb.election, ballots

@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pbvote.canonical import JsonValue
+from pbvote.errors import RecordError
 from pbvote.record.merkle import inclusion_proof, leaf_hash, verify_inclusion
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "new_receipt_code",
     "normalize_receipt_code",
     "receipt_ballot_id",
+    "receipt_in_record",
 ]
 
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -134,6 +136,26 @@ def find_receipt(lines: Sequence[str], root: str, election_hash: str, code: str)
         published = b""
     verified = verify_inclusion(hashes[index], index, len(lines), proof, published)
     return ReceiptProof(ballot_id, index + 1, lines[index], len(lines), root, tuple(p.hex() for p in proof), verified)
+
+
+def receipt_in_record(files: Mapping[str, bytes], code: str) -> ReceiptProof | None:
+    """`find_receipt` on a record's files: what `GET .../receipts/{code}` and `pbvote verify --receipt` return.
+
+    Raises:
+        RecordError: when the record lacks `election.json`, `ballots.jsonl` or the root in `commitments.json`.
+        ValueError: when the code is not a receipt code.
+    """
+    try:
+        election_hash = hashlib.sha256(files["election.json"]).hexdigest()
+        lines = files["ballots.jsonl"].decode("utf-8").splitlines()
+        root = json.loads(files["commitments.json"])["ballots"]["root"]
+    except KeyError as exc:
+        raise RecordError(f"the record has no {exc.args[0]}") from exc
+    except (ValueError, TypeError) as exc:
+        raise RecordError(f"commitments.json publishes no root of the ballots ({exc})") from exc
+    if not isinstance(root, str):
+        raise RecordError("commitments.json: ballots.root is not text")
+    return find_receipt(lines, root, election_hash, code)
 
 
 def _ballot_id(line: str) -> object:

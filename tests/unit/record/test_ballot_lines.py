@@ -87,8 +87,8 @@ def test_pb_round_trip_carries_the_election_hash():
         RecordBallot("a", Channel.PAPER, (P("p1"),), source="B1"),
         RecordBallot("b", Channel.ONLINE, (P("p1"), P("p2"))),
     ]
-    meta, back = parse_pb_ballots(render_pb(election, ballots, "ab" * 32))
-    assert meta["election_hash"] == "ab" * 32
+    pb_election, back = parse_pb_ballots(render_pb(election, ballots, "ab" * 32))
+    assert pb_election.meta["election_hash"] == "ab" * 32
     assert back == ballots
 
 
