@@ -9,6 +9,8 @@ google/certificate-transparency's C++ merkle tree tests.
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from pbvote.record.merkle import (
@@ -252,3 +254,27 @@ def test_every_generated_consistency_proof_verifies():
             proof = consistency_proof(hashes[:size2], size1)
             root1, root2 = merkle_root(LEAVES[:size1]), merkle_root(LEAVES[:size2])
             assert verify_consistency(size1, size2, root1, root2, proof), (size1, size2)
+
+
+def mth(leaves):
+    """RFC 6962 section 2.1's recursive definition, written out as an independent oracle."""
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    if len(leaves) == 1:
+        return hashlib.sha256(b"\x00" + leaves[0]).digest()
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return hashlib.sha256(b"\x01" + mth(leaves[:k]) + mth(leaves[k:])).digest()
+
+
+@pytest.mark.parametrize("size", [9, 13, 16, 17, 31, 33, 64, 100])
+def test_larger_trees_match_the_recursive_definition_and_prove(size):
+    leaves = [i.to_bytes(2, "big") for i in range(size)]
+    hashes = [leaf_hash(x) for x in leaves]
+    root = mth(leaves)
+    assert merkle_root(leaves) == root
+    for index in range(size):
+        assert verify_inclusion(hashes[index], index, size, inclusion_proof(hashes, index), root)
+    for size1 in range(size + 1):
+        assert verify_consistency(size1, size, mth(leaves[:size1]), root, consistency_proof(hashes, size1))
