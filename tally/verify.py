@@ -119,8 +119,8 @@ def check_rerun(record: Record) -> list[str]:
         return ["cannot rerun the rule: ballots.jsonl has unreadable lines (see check 4)"]
     try:
         allocation = rerun(record.frozen, [b.to_ballot() for b in record.counted()])
-    except PbvoteError as exc:
-        return [f"cannot rerun rule {record.frozen.rule!r}: {exc}"]
+    except (PbvoteError, KeyError, ValueError) as exc:  # KeyError: a ballot names an unknown project (check 4)
+        return [f"cannot rerun rule {record.frozen.rule!r}: {exc!s}"]
     expected = result_bytes(record.frozen, allocation.to_json_value())
     if expected == record.files.get("result.json"):
         return []

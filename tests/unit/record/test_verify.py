@@ -15,6 +15,7 @@ import pytest
 from pbvote.canonical import canonical_bytes
 from pbvote.record.receipts import find_receipt, receipt_ballot_id
 from tally.record import produce_record
+from tally.registry import RULES
 from tally.verify import verify_record
 from tests.unit.record.simulation import Simulation, resign, simulate
 
@@ -209,3 +210,10 @@ def test_a_receipt_against_a_wrong_root_does_not_verify(sim: Simulation):
 
 def test_an_unknown_receipt_finds_nothing(sim: Simulation):
     assert find_receipt(lines_of(sim.files), "00" * 32, sim.frozen.hash, "ZZZZ-ZZZZ") is None
+
+
+def test_an_unknown_rule_fails_the_rerun_with_its_name(sim: Simulation, monkeypatch):
+    monkeypatch.delitem(RULES, sim.frozen.rule)
+    failures = failed(verify_record(sim.files))
+    assert set(failures) == {8}
+    assert failures[8][0].startswith(f"cannot rerun rule {sim.frozen.rule!r}: unknown rule")
