@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -22,6 +23,7 @@ from pbvote.validation import BallotValidator
 __all__ = ["PbFile", "parse_pb", "read_pb", "write_pb"]
 
 _CsvWriter = Any  # csv's writer type is private to typeshed (_csv._writer)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SECTIONS = ("META", "PROJECTS", "VOTES")
 _RULE_LIMITS = (
     "min_length",
@@ -78,6 +80,7 @@ def parse_pb(text: str, *, source: str = "<string>") -> PbFile:
     Raises:
         PabulibError: naming the line and the cause.
     """
+    _refuse_control_characters(text, source)
     sections = _split_sections(text, source)
     meta = _read_meta(sections["META"], source)
     rules = _read_rules(meta, sections["META"], source)
@@ -96,7 +99,30 @@ def parse_pb(text: str, *, source: str = "<string>") -> PbFile:
             raise
         raise PabulibError(source, sections["PROJECTS"].header_line, str(exc)) from exc
     ballots = _read_votes(sections["VOTES"], election, source)
+    _check_counts(meta, sections, len(projects), len(ballots), source)
     return PbFile(election, ballots)
+
+
+def _refuse_control_characters(text: str, source: str) -> None:
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise PabulibError(source, line, f"control character {bad.group()!r} in the file")
+
+
+def _check_counts(
+    meta: Mapping[str, str], sections: dict[str, _Section], projects: int, votes: int, source: str
+) -> None:
+    for key, found, section in (("num_projects", projects, "PROJECTS"), ("num_votes", votes, "VOTES")):
+        if key not in meta:
+            continue
+        line = _meta_line(sections["META"], key)
+        try:
+            declared = int(meta[key])
+        except ValueError as exc:
+            raise PabulibError(source, line, f"META {key} {meta[key]!r} is not a whole number") from exc
+        if declared != found:
+            raise PabulibError(source, line, f"META {key} says {declared}; {section} has {found} rows")
 
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:

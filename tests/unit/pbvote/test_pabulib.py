@@ -89,3 +89,15 @@ def test_real_vote_types(pabulib_dir: Path):
     czest = read_pb(str(pabulib_dir / "Poland_Czestochowa_2024.pb"))
     assert czest.election.vote_type is VoteType.CUMULATIVE
     assert czest.ballots[0].points == (10,)
+
+
+def test_counts_must_match_rows():
+    with pytest.raises(PabulibError, match="META num_votes says 3; VOTES has 2 rows") as info:
+        parse_pb(GOOD.replace("budget;100", "budget;100\nnum_votes;3"))
+    assert info.value.line == 4
+
+
+def test_control_characters_refused_with_line():
+    with pytest.raises(PabulibError, match="control character") as info:
+        parse_pb(GOOD.replace("Bench", "Be\x00nch"))
+    assert info.value.line == 10
