@@ -66,7 +66,7 @@ def solve_knapsack(costs: Sequence[int], values: Sequence[int], budget: int, ran
         ranks: a permutation of `range(n)`: each item's place in the tie-break order.
 
     >>> solve_knapsack([6, 4, 4], [6, 4, 4], 10, [0, 1, 2])  # {0, 1} and {0, 2} are both worth 10; 1 ranks first
-    KnapsackSolution(chosen=(0, 1), value=10, rival=(0, 2), peak_states=4)
+    KnapsackSolution(chosen=(0, 1), value=10, rival=(0, 2), peak_states=2)
     """
     n = len(costs)
     bits = [1 << (n - 1 - ranks[i]) for i in range(n)]

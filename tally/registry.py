@@ -12,6 +12,7 @@ from tally.allocation import Allocation
 from tally.greedy import greedy, greedy_no_skip, greedy_per_cost, greedy_threshold
 from tally.knapsack import max_welfare
 from tally.options import RuleOptions
+from tally.phragmen import phragmen
 
 __all__ = ["RULES", "AllocationRule", "allocate"]
 
@@ -30,6 +31,7 @@ RULES: Mapping[str, AllocationRule] = {
     "greedy-per-cost": greedy_per_cost,
     "greedy-threshold": greedy_threshold,
     "max-welfare": max_welfare,
+    "phragmen": phragmen,
 }
 
 
