@@ -14,10 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+import numpy as np
+
 from pbvote.ballot import Profile
 from pbvote.canonical import JsonValue
 from pbvote.election import Election
 from pbvote.errors import InvalidRuleOptions
+from tally import _knapsack_numpy
 from tally.allocation import Allocation, Tie
 from tally.options import RuleOptions, Satisfaction
 from tally.profile import compile_profile
@@ -52,7 +55,9 @@ class _State:
     rival: tuple[int, int] = (0, 0)  # (rival mask, own mask) when `limit` was set: rival = r | (final & ~own)
 
 
-def solve_knapsack(costs: Sequence[int], values: Sequence[int], budget: int, ranks: Sequence[int]) -> KnapsackSolution:
+def solve_knapsack(
+    costs: Sequence[int], values: Sequence[int], budget: int, ranks: Sequence[int], *, vectorized: bool = True
+) -> KnapsackSolution:
     """The optimum of the 0/1 knapsack, and the preferred set among optima.
 
     Only items of positive value are ever chosen (one worth nothing adds nothing). Among sets of equal total value
@@ -64,6 +69,8 @@ def solve_knapsack(costs: Sequence[int], values: Sequence[int], budget: int, ran
         values: the value of each item.
         budget: the capacity.
         ranks: a permutation of `range(n)`: each item's place in the tie-break order.
+        vectorized: use the numpy front (the default) rather than the pure-Python reference; both give the
+            same optimum, the same chosen set and the same verdict on ties.
 
     >>> solve_knapsack([6, 4, 4], [6, 4, 4], 10, [0, 1, 2])  # {0, 1} and {0, 2} are both worth 10; 1 ranks first
     KnapsackSolution(chosen=(0, 1), value=10, rival=(0, 2), peak_states=2)
@@ -73,16 +80,40 @@ def solve_knapsack(costs: Sequence[int], values: Sequence[int], budget: int, ran
     usable = [i for i in range(n) if values[i] > 0 and costs[i] <= budget]
     free = [i for i in usable if costs[i] == 0]
     order = sorted((i for i in usable if costs[i] > 0), key=lambda i: (-Fraction(values[i], costs[i]), ranks[i]))
+    start = _State(0, sum(values[i] for i in free), sum(bits[i] for i in free))
+    items = _Items(order, costs, values, bits, budget)
+    lower = start.value + _fill(order, 0, costs, values, budget)
+    small = max(sum(costs[i] for i in order), start.value + sum(values[i] for i in order)) < _INT64_SAFE
+    states, peak = _numpy_front(items, start, lower) if vectorized and small else _python_front(items, start, lower)
+    return _result(states, n, bits, budget, peak)
+
+
+_INT64_SAFE = 2**62
+"""Sums below this fit numpy's int64 with room to spare; larger elections use the pure-Python front."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Items:
+    """The items to decide, in density order, and what the fronts need about them."""
+
+    order: Sequence[int]
+    costs: Sequence[int]
+    values: Sequence[int]
+    bits: Sequence[int]
+    budget: int
+
+
+def _python_front(items: _Items, start: _State, lower: int) -> tuple[list[_State], int]:
+    """The reference: one Python object per state."""
+    order, costs, values, budget = items.order, items.costs, items.values, items.budget
     prefix_cost, prefix_value = [0], [0]
     for i in order:
         prefix_cost.append(prefix_cost[-1] + costs[i])
         prefix_value.append(prefix_value[-1] + values[i])
-    start = _State(0, sum(values[i] for i in free), sum(bits[i] for i in free))
-    lower = start.value + _fill(order, 0, costs, values, budget)
     states, peak = [start], 1
     for position, i in enumerate(order):
         grown = [
-            _State(s.cost + costs[i], s.value + values[i], s.mask | bits[i], s.limit, s.rival)
+            _State(s.cost + costs[i], s.value + values[i], s.mask | items.bits[i], s.limit, s.rival)
             for s in states
             if s.cost + costs[i] <= budget
         ]
@@ -92,7 +123,36 @@ def solve_knapsack(costs: Sequence[int], values: Sequence[int], budget: int, ran
         bound = _Bound(order, position + 1, prefix_cost, prefix_value, costs, values)
         states = [s for s in states if bound.reaches(s, budget, lower)]
         peak = max(peak, len(states))
-    return _result(states, n, bits, budget, peak)
+    return states, peak
+
+
+def _numpy_front(items: _Items, start: _State, lower: int) -> tuple[list[_State], int]:
+    """The same front with numpy arrays (`tally._knapsack_numpy`)."""
+    order, costs, values, budget = items.order, items.costs, items.values, items.budget
+    front = _knapsack_numpy.Front(
+        cost=np.array([start.cost], dtype=np.int64),
+        value=np.array([start.value], dtype=np.int64),
+        mask=np.array([start.mask], dtype=object),
+        limit=np.array([-1], dtype=np.int64),
+        rival_mask=np.array([0], dtype=object),
+        rival_own=np.array([0], dtype=object),
+    )
+    peak = 1
+    for position, i in enumerate(order):
+        front = _knapsack_numpy.grow(front, costs[i], values[i], items.bits[i], budget)
+        best = int(np.argmax(front.value))
+        room = budget - int(front.cost[best])
+        lower = max(lower, int(front.value[best]) + _fill(order, position + 1, costs, values, room))
+        bound = _knapsack_numpy.Bound.build(order, costs, values, position + 1)
+        front = _knapsack_numpy.prune(front, budget, lower, bound)
+        peak = max(peak, len(front))
+    states = [
+        _State(int(c), int(v), m, int(lim), (r, o))
+        for c, v, m, lim, r, o in zip(
+            front.cost, front.value, front.mask, front.limit, front.rival_mask, front.rival_own, strict=True
+        )
+    ]
+    return states, peak
 
 
 def _fill(order: Sequence[int], start: int, costs: Sequence[int], values: Sequence[int], room: int) -> int:

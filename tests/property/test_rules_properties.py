@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from pbvote.ballot import VoteType
 from pbvote.errors import InvalidRuleOptions
+from tally.knapsack import solve_knapsack
 from tally.options import RuleOptions, Satisfaction
 from tally.profile import compile_profile
 from tally.registry import RULES, allocate
@@ -146,6 +147,25 @@ def test_phragmen_loads_never_decrease(instance):
     rounds = allocate(instance.election, instance.ballots, "phragmen").details["rounds"]
     loads = [Fraction(r["load"]) for r in rounds]
     assert loads == sorted(loads)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.integers(-3, 40)), max_size=9),
+    st.integers(0, 80),
+    st.randoms(use_true_random=False),
+)
+def test_numpy_knapsack_matches_the_reference(items, budget, random):
+    costs, worth = [c for c, _ in items], [v for _, v in items]
+    ranks = list(range(len(items)))
+    random.shuffle(ranks)
+    fast = solve_knapsack(costs, worth, budget, ranks)
+    slow = solve_knapsack(costs, worth, budget, ranks, vectorized=False)
+    assert (fast.chosen, fast.value, fast.rival is None) == (slow.chosen, slow.value, slow.rival is None)
+    for solution in (fast, slow):
+        if solution.rival is not None:
+            assert solution.rival != solution.chosen
+            assert sum(costs[i] for i in solution.rival) <= budget
+            assert sum(worth[i] for i in solution.rival) == solution.value
 
 
 def test_my_rules_are_registered():

@@ -55,3 +55,9 @@ def test_unknown_satisfaction_is_refused():
     e = Election(2, (Project(ProjectId("a"), 1),))
     with pytest.raises(InvalidRuleOptions, match="satisfaction"):
         allocate(e, [], "max-welfare", RuleOptions(satisfaction="utility"))  # type: ignore[arg-type]
+
+
+def test_values_beyond_int64_use_the_exact_reference():
+    # 2**70 does not fit numpy's int64: the pure-Python front decides; the larger value wins.
+    assert solve_knapsack([1, 1], [2**70, 2**70 + 1], 1, [0, 1]).chosen == (1,)
+    assert solve_knapsack([2**63, 1], [5, 1], 2**63, [0, 1]).chosen == (0,)
