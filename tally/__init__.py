@@ -1,5 +1,7 @@
 """tally: pure, deterministic allocation rules.
 
 Modules: `registry` (RULES, allocate), `allocation` (Allocation, Tie), `options` (RuleOptions), `profile`
-(CompiledProfile).
+(CompiledProfile), `scores` (project scores by vote type), `greedy` (greedy, greedy-no-skip, greedy-threshold,
+greedy-per-cost), `knapsack` (max-welfare, exact), `phragmen` (sequential Phragmén), `fromfile` (META `rule` to a
+rule id and options), `cli` (`pbvote tally`, `pbvote compare`).
 """

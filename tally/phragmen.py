@@ -8,6 +8,7 @@ so far, in time units); project `p` would raise its supporters to the common loa
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -36,8 +37,8 @@ def phragmen(election: Election, profile: Profile, options: RuleOptions) -> Allo
 
     Ties: projects due at the same load are ordered by `options.tie_break` and recorded; if any of them would
     exceed the budget the rule stops, so the stopping point does not depend on the tie-break.
-    Complexity: O(k (m + E)) fraction operations for k funded projects, m projects and E entries in the distinct
-    ballots; `details["rounds"]` lists each purchase with its load.
+    Complexity: O(k (G m + m k)) for k funded projects, m projects and G distinct ballots (integer matrix work,
+    one exact fraction per project and round); `details["rounds"]` lists each purchase with its load.
 
     >>> from pbvote.ballot import Ballot
     >>> from pbvote.project import Project, ProjectId as P
@@ -65,7 +66,7 @@ def phragmen(election: Election, profile: Profile, options: RuleOptions) -> Allo
     rounds: list[JsonValue] = []
     spent = 0
     while due:
-        loads = {j: (costs[j] + state.paid[j]) / support[j] for j in due}
+        loads = state.due_loads(due, costs, support)
         least = min(loads.values())
         tied = sorted((j for j in due if loads[j] == least), key=lambda j: ranks[j])
         if any(spent + costs[j] > election.budget for j in tied):
@@ -90,31 +91,46 @@ def phragmen(election: Election, profile: Profile, options: RuleOptions) -> Allo
 
 
 class _Loads:
-    """Each distinct ballot's load, and for each project the total load its supporters carry.
+    """Each distinct ballot's load, and for each project how many of its supporters carry each load.
 
-    Buying a project sets all its supporters to one load, so few distinct loads ("levels") exist. A purchase moves
-    the weight of each affected level with one integer matrix product (numpy), then updates each project's total
-    with one fraction product per level, instead of one per ballot.
+    Buying a project sets all its supporters to one load, so few distinct loads ("levels") exist. `by_level[j, l]`
+    counts the supporters of project `j` at level `l` (integers, moved with one matrix product per level on each
+    purchase); a project's new load is then one exact fraction over the levels' common denominator.
     """
 
     def __init__(self, compiled: CompiledProfile) -> None:
-        self.incidence = np.zeros((len(compiled.groups), len(compiled.project_ids)), dtype=np.int8)
+        projects = len(compiled.project_ids)
+        self.incidence = np.zeros((len(compiled.groups), projects), dtype=np.int8)  # small: one byte per cell
         for g, group in enumerate(compiled.groups):
             self.incidence[g, list(group)] = 1
         self.weights = compiled.weights
-        self.levels = [Fraction(0)]  # the distinct loads so far; ballot group g carries `levels[level[g]]`
         self.level = np.zeros(len(compiled.groups), dtype=np.int64)
-        self.paid = [Fraction(0)] * len(compiled.project_ids)
+        self.by_level = np.zeros((projects, projects + 1), dtype=np.int64)
+        self.by_level[:, 0] = compiled.support
+        self.denominator = 1  # common denominator of the levels
+        self.scaled = [0]  # each level times `denominator` (integers)
 
     def buy(self, project: int, load: Fraction) -> None:
         """Raise every supporter of `project` to `load`."""
         rows = np.flatnonzero(self.incidence[:, project])
         old_levels = self.level[rows]
+        new = len(self.scaled)
         for old in np.unique(old_levels):
             chosen = rows[old_levels == old]
             moved = self.weights[chosen] @ self.incidence[chosen].astype(np.int64)
-            rise = load - self.levels[int(old)]
-            for j in np.flatnonzero(moved):
-                self.paid[int(j)] += rise * int(moved[j])
-        self.level[rows] = len(self.levels)
-        self.levels.append(load)
+            self.by_level[:, old] -= moved
+            self.by_level[:, new] += moved
+        self.level[rows] = new
+        factor = load.denominator // math.gcd(self.denominator, load.denominator)
+        self.denominator *= factor
+        self.scaled = [x * factor for x in self.scaled]
+        self.scaled.append(load.numerator * (self.denominator // load.denominator))
+
+    def due_loads(self, due: set[int], costs: list[int], support: list[int]) -> dict[int, Fraction]:
+        """The load each project in `due` would give its supporters: (cost + their loads) / supporters."""
+        loads: dict[int, Fraction] = {}
+        for j in due:
+            row = self.by_level[j]
+            carried = sum(int(row[level]) * self.scaled[level] for level in np.flatnonzero(row).tolist())
+            loads[j] = Fraction(costs[j] * self.denominator + carried, support[j] * self.denominator)
+        return loads
