@@ -168,5 +168,37 @@ def test_numpy_knapsack_matches_the_reference(items, budget, random):
             assert sum(worth[i] for i in solution.rival) == solution.value
 
 
+def naive_phragmen(instance: Instance) -> list[str]:
+    """Sequential Phragmén from its definition: one load per voter, no grouping; ties by the tie-break order."""
+    election, ballots = instance.election, instance.ballots
+    support = {p.id: sum(1 for b in ballots if p.id in b.selections) for p in election.projects}
+    rank = RuleOptions().tie_break.rank(election.projects, support)
+    load = [Fraction(0)] * len(ballots)
+    due = {p.id for p in election.projects if support[p.id] and p.cost <= election.budget}
+    chosen, spent = [], 0
+    while due:
+        new = {
+            p: (election.project(p).cost + sum(load[v] for v, b in enumerate(ballots) if p in b.selections))
+            / support[p]
+            for p in due
+        }
+        least = min(new.values())
+        tied = sorted((p for p in due if new[p] == least), key=rank.__getitem__)
+        if any(spent + election.project(p).cost > election.budget for p in tied):
+            break
+        chosen.append(tied[0])
+        spent += election.project(tied[0]).cost
+        due.discard(tied[0])
+        for v, b in enumerate(ballots):
+            if tied[0] in b.selections:
+                load[v] = least
+    return chosen
+
+
+@given(instances((VoteType.APPROVAL,), max_ballots=12))
+def test_phragmen_matches_its_definition(instance):
+    assert list(allocate(instance.election, instance.ballots, "phragmen").selected) == naive_phragmen(instance)
+
+
 def test_my_rules_are_registered():
     assert set(MY_RULES) <= set(RULES)
