@@ -26,14 +26,18 @@ Objects = npt.NDArray[np.object_]
 
 @dataclass(slots=True)
 class Front:
-    """The states, as parallel arrays: cost, value, mask; `limit` and `rival_*` record ties (see `_State`)."""
+    """The states, as parallel arrays: cost, value, mask, and the tie record (see `tally.knapsack._State`).
+
+    `rival[k]` indexes `records`, the (rival mask, own mask) pairs shared by every front of one solve (-1: none);
+    keeping those pairs out of the arrays spares copying two object arrays at each step.
+    """
 
     cost: Ints
     value: Ints
     mask: Objects
     limit: Ints
-    rival_mask: Objects
-    rival_own: Objects
+    rival: Ints
+    records: list[tuple[int, int]]
 
     def take(self, index: npt.NDArray[np.intp] | npt.NDArray[np.bool_]) -> Front:
         """The states at `index`, in that order."""
@@ -42,8 +46,8 @@ class Front:
             self.value[index],
             self.mask[index],
             self.limit[index],
-            self.rival_mask[index],
-            self.rival_own[index],
+            self.rival[index],
+            self.records,
         )
 
     def joined(self, other: Front) -> Front:
@@ -53,8 +57,8 @@ class Front:
             np.concatenate((self.value, other.value)),
             np.concatenate((self.mask, other.mask)),
             np.concatenate((self.limit, other.limit)),
-            np.concatenate((self.rival_mask, other.rival_mask)),
-            np.concatenate((self.rival_own, other.rival_own)),
+            np.concatenate((self.rival, other.rival)),
+            self.records,
         )
 
     def __len__(self) -> int:
@@ -102,8 +106,9 @@ def _deduplicated(front: Front, budget: int) -> Front:
     other = np.minimum.reduceat(front.mask, starts)
     credit = np.flatnonzero((sizes > 1) & (kept.limit < budget))
     kept.limit[credit] = budget
-    kept.rival_mask[credit] = other[credit]
-    kept.rival_own[credit] = kept.mask[credit]
+    for k in credit.tolist():
+        kept.rival[k] = len(kept.records)
+        kept.records.append((other[k], kept.mask[k]))
     return kept
 
 
@@ -118,8 +123,8 @@ def _ties(front: Front, keep: npt.NDArray[np.bool_], equal: npt.NDArray[np.intp]
         limit = budget - int(front.cost[s] - front.cost[best])
         if limit > front.limit[best]:
             front.limit[best] = limit
-            front.rival_mask[best] = front.mask[s]
-            front.rival_own[best] = front.mask[best]
+            front.rival[best] = len(front.records)
+            front.records.append((front.mask[s], front.mask[best]))
         if front.mask[s] > front.mask[best]:
             keep[s] = True
             last = s
