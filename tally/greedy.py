@@ -178,14 +178,17 @@ def _run(plan: _Plan, election: Election, profile: Profile, options: RuleOptions
     )
     order = sorted(range(len(scores)), key=lambda j: (keys[j], ranks[j]))
     eligible = (lambda j: scores[j] >= plan.threshold) if plan.threshold is not None else (lambda _j: True)
-    chosen = _pass(order, costs, election.budget, eligible, no_skip=plan.no_skip)
+    chosen, stop = _pass(order, costs, election.budget, eligible, no_skip=plan.no_skip)
     ids = compiled.project_ids
     reason: Callable[[int], str] = (
         (lambda j: f"score per cost {_PerCost(scores[j], costs[j]).text()}")
         if plan.per_cost
         else (lambda j: f"score {scores[j]}")
     )
-    ties = _ties(order, keys, chosen, reason=reason, ids=ids, tie_break=str(options.tie_break))
+    left = election.budget - sum(costs[j] for j in chosen)
+    # greedy-no-skip stopped at `stop`: had a tied project that still fits come first, it would have been funded
+    fits_instead = {j for j in order if stop is not None and keys[j] == keys[stop] and j != stop and costs[j] <= left}
+    ties = _ties(order, keys, chosen, fits_instead, reason=reason, ids=ids, tie_break=str(options.tie_break))
     details: dict[str, JsonValue] = {
         "scores": {ids[j]: scores[j] for j in range(len(ids))},
         "order": [ids[j] for j in order],
@@ -205,7 +208,8 @@ def _run(plan: _Plan, election: Election, profile: Profile, options: RuleOptions
 
 def _pass(
     order: Sequence[int], costs: Sequence[int], budget: int, eligible: Callable[[int], bool], *, no_skip: bool
-) -> list[int]:
+) -> tuple[list[int], int | None]:
+    """The funded projects in order, and the project greedy-no-skip stopped at (`None` if it did not stop)."""
     remaining = budget
     chosen: list[int] = []
     for j in order:
@@ -215,20 +219,25 @@ def _pass(
             chosen.append(j)
             remaining -= costs[j]
         elif no_skip:
-            break
-    return chosen
+            return chosen, j
+    return chosen, None
 
 
 def _ties(
     order: Sequence[int],
     keys: Sequence[object],
     chosen: Sequence[int],
+    fits_instead: set[int],
     *,
     reason: Callable[[int], str],
     ids: Sequence[ProjectId],
     tie_break: str,
 ) -> tuple[Tie, ...]:
-    """The runs of equal keys whose members did not share one fate: there the tie-break decided."""
+    """The runs of equal keys where the tie-break decided.
+
+    That is: their members did not share one fate, or one of them (`fits_instead`) would have been funded had it
+    come before the project greedy-no-skip stopped at.
+    """
     funded = set(chosen)
     ties: list[Tie] = []
     start = 0
@@ -237,7 +246,7 @@ def _ties(
         while end < len(order) and keys[order[end]] == keys[order[start]]:
             end += 1
         run = order[start:end]
-        if len(run) > 1 and len({j in funded for j in run}) > 1:
+        if len(run) > 1 and (len({j in funded for j in run}) > 1 or fits_instead.intersection(run)):
             step = sum(1 for j in order[:start] if j in funded)
             ties.append(Tie(step, tuple(ids[j] for j in run), reason(run[0]), tie_break))
         start = end

@@ -7,6 +7,7 @@ definitions themselves (budget, ballot order, prefixes, non-decreasing loads).
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from pbvote.ballot import VoteType
 from pbvote.errors import InvalidRuleOptions
+from pbvote.tiebreak import TieBreak
 from tally.knapsack import solve_knapsack
 from tally.options import RuleOptions, Satisfaction
 from tally.profile import compile_profile
@@ -198,6 +200,21 @@ def naive_phragmen(instance: Instance) -> list[str]:
 @given(instances((VoteType.APPROVAL,), max_ballots=12))
 def test_phragmen_matches_its_definition(instance):
     assert list(allocate(instance.election, instance.ballots, "phragmen").selected) == naive_phragmen(instance)
+
+
+OTHER_ORDERS = [TieBreak(("max-cost", "min-support")), TieBreak(("lot:1",)), TieBreak(("lot:2",))]
+
+
+@given(instances(ALL_TYPES, max_cost=6), st.sampled_from(MY_RULES))
+def test_without_a_reported_tie_the_tie_break_changes_nothing(instance, rule):
+    if not runs(instance, rule):
+        return
+    first = allocate(instance.election, instance.ballots, rule, options_for(rule, 2))
+    if first.ties:
+        return
+    for order in OTHER_ORDERS:
+        other = allocate(instance.election, instance.ballots, rule, replace(options_for(rule, 2), tie_break=order))
+        assert set(other.selected) == set(first.selected)
 
 
 def test_my_rules_are_registered():

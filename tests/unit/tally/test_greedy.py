@@ -111,3 +111,17 @@ def test_details_are_canonical_json_without_floats():
     e = election({"a": 3, "b": 7}, 10)
     result = allocate(e, approvals("a b", "b"), "greedy-per-cost")
     assert canonical_json(result.to_json_value()).startswith('{"budget":10,')
+
+
+def test_no_skip_reports_the_tie_at_its_stopping_point():
+    # x (6) and y (4) both 2 votes, z 3 votes (cost 5), budget 9: z first (4 left). max-cost puts x before y:
+    # x does not fit, so greedy-no-skip stops and y (which fits) is never reached. Both are unfunded, yet the
+    # tie-break decided: with y first, y would be funded. Reported; with min-cost y is funded (mixed fate).
+    e = election({"x": 6, "y": 4, "z": 5}, 9)
+    ballots = approvals("x y z", "x y z", "z")
+    stopped = allocate(e, ballots, "greedy-no-skip", RuleOptions(tie_break=TieBreak(("max-cost",))))
+    assert stopped.selected == ("z",)
+    assert [t.candidates for t in stopped.ties] == [("x", "y")]
+    funded = allocate(e, ballots, "greedy-no-skip")
+    assert funded.selected == ("z", "y")
+    assert [t.candidates for t in funded.ties] == [("y", "x")]
