@@ -4,6 +4,8 @@ pabulib's values (the format at https://pabulib.org/format and the checker's lis
 `greedy`, `greedy-no-skip`, `greedy-threshold` (with META `min_project_score_threshold`), `equalshares`,
 `equalshares-comparison`, `equalshares/add1`, `equalshares/add1-comparison`, plus `greedy-exclusive`,
 `greedy-custom` (city-specific exceptions described only in a comment) and `unknown`, which no rule reproduces.
+`greedy` with META `min_project_score_threshold` runs as `greedy-threshold`: the format says a project below the
+threshold "will not be selected", and pabulib's checker reports such a file's rule as mislabelled.
 Equal Shares maps to rule `mes` with its completion (`/add1`, `/greedy`, `/add1-greedy`; none by default) and
 `comparison=True` for a `-comparison` suffix.
 """
@@ -52,7 +54,9 @@ def resolve(election: Election, base: RuleOptions | None = None) -> tuple[str, R
     options = base or RuleOptions()
     value = (election.rule or "").strip()
     if value in _GREEDY:
-        return value, options
+        # a threshold binds whatever the rule is called (pabulib's checker flags `greedy` with one as a mislabel)
+        threshold = election.meta.get("min_project_score_threshold", "").strip()
+        return ("greedy-threshold" if value == "greedy" and threshold else value), options
     rest = value.removeprefix("equalshares")
     if rest != value:
         comparison = rest.endswith("-comparison")

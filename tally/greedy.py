@@ -81,16 +81,18 @@ class _Plan:
     threshold: int | None = None
 
 
-def resolve_threshold(election: Election, options: RuleOptions) -> int:
+def resolve_threshold(election: Election, options: RuleOptions, *, required: bool = True) -> int | None:
     """The least score a project needs: `RuleOptions.threshold`, else META `min_project_score_threshold`.
 
     Raises:
-        InvalidRuleOptions: when neither is given, or META holds no integer.
+        InvalidRuleOptions: when neither is given and `required`, or META holds no integer.
     """
     if options.threshold is not None:
         return options.threshold
     raw = election.meta.get("min_project_score_threshold")
     if raw is None or not raw.strip():
+        if not required:
+            return None
         raise InvalidRuleOptions(
             "greedy-threshold needs a threshold: set RuleOptions.threshold or META min_project_score_threshold"
         )
@@ -119,7 +121,10 @@ def greedy(election: Election, profile: Profile, options: RuleOptions) -> Alloca
 def greedy_no_skip(election: Election, profile: Profile, options: RuleOptions) -> Allocation:
     """Fund projects by score, highest first, and stop at the first one that does not fit (`greedy-no-skip`).
 
-    Definition: pabulib's `rule;greedy-no-skip` (Gdynia). Ties: as `greedy`. Complexity: as `greedy`.
+    Definition: pabulib's `rule;greedy-no-skip` (Gdynia). A threshold (`options.threshold`, else META
+    `min_project_score_threshold`, as Gdynia's files record) leaves out the projects below it, as pabulib's checker
+    does; without one every project counts. Ties: as `greedy`; a tie at the stopping point is reported when a tied
+    project that fits would have been funded had it come first. Complexity: as `greedy`.
 
     >>> from pbvote.ballot import Ballot
     >>> from pbvote.project import Project, ProjectId as P
@@ -128,7 +133,8 @@ def greedy_no_skip(election: Election, profile: Profile, options: RuleOptions) -
     >>> greedy_no_skip(e, votes, RuleOptions()).selected  # b does not fit: c is never reached
     ('a',)
     """
-    return _run(_Plan("greedy-no-skip", no_skip=True), election, profile, options)
+    threshold = resolve_threshold(election, options, required=False)
+    return _run(_Plan("greedy-no-skip", no_skip=True, threshold=threshold), election, profile, options)
 
 
 def greedy_threshold(election: Election, profile: Profile, options: RuleOptions) -> Allocation:
@@ -145,7 +151,8 @@ def greedy_threshold(election: Election, profile: Profile, options: RuleOptions)
     >>> greedy_threshold(e, votes, RuleOptions(threshold=2)).selected  # c has 1 vote, below 2
     ('a',)
     """
-    return _run(_Plan("greedy-threshold", threshold=resolve_threshold(election, options)), election, profile, options)
+    plan = _Plan("greedy-threshold", threshold=resolve_threshold(election, options))
+    return _run(plan, election, profile, options)
 
 
 def greedy_per_cost(election: Election, profile: Profile, options: RuleOptions) -> Allocation:

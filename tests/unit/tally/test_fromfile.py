@@ -37,6 +37,11 @@ def test_equal_shares_values_are_mes_with_options(value, completion, comparison)
     assert (rule, options.completion, options.comparison) == ("mes", completion, comparison)
 
 
+def test_greedy_with_a_threshold_runs_greedy_threshold():
+    election = Election(10, (Project(ProjectId("a"), 1),), rule="greedy", meta={"min_project_score_threshold": "3"})
+    assert resolve(election)[0] == "greedy-threshold"
+
+
 def test_base_options_are_kept():
     base = RuleOptions(tie_break=TieBreak(("lot:7",)))
     _, options = resolve(recorded("equalshares/add1"), base)

@@ -125,3 +125,14 @@ def test_no_skip_reports_the_tie_at_its_stopping_point():
     funded = allocate(e, ballots, "greedy-no-skip")
     assert funded.selected == ("z", "y")
     assert [t.candidates for t in funded.ties] == [("y", "x")]
+
+
+def test_no_skip_honours_a_threshold_when_one_is_recorded():
+    # Gdynia records greedy-no-skip with min_project_score_threshold. a (3 votes, 5), b (1 vote, 1); budget 10.
+    # Without a threshold both are funded; with threshold 2, b is left out (not a stop: nothing else follows).
+    e = election({"a": 5, "b": 1}, 10)
+    ballots = approvals("a", "a", "a b")
+    assert allocate(e, ballots, "greedy-no-skip").selected == ("a", "b")
+    assert allocate(e, ballots, "greedy-no-skip", RuleOptions(threshold=2)).selected == ("a",)
+    with_meta = election({"a": 5, "b": 1}, 10, min_project_score_threshold="2")
+    assert allocate(with_meta, ballots, "greedy-no-skip").selected == ("a",)
