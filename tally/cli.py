@@ -87,7 +87,7 @@ def run_tally(args: argparse.Namespace) -> int:
         pb = read_pb(args.file)
         rule, options = _chosen_rule(args, pb, options)
         allocation = allocate(pb.election, pb.ballots, rule, options)
-        scores = _scores(pb, options)
+        scores = [] if args.json else _scores(pb, options)
     except PbvoteError as exc:
         return _fail(args.file, exc)
     if args.json:

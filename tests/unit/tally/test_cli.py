@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -141,3 +142,40 @@ def test_module_and_installed_script_run(good):
         done = subprocess.run([*command, "tally", str(good), "--json"], capture_output=True, text=True, check=False)  # noqa: S603 -- our own interpreter and script
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["selected"] == ["a", "c"]
+
+
+TIED = """META
+key;value
+budget;2
+vote_type;approval
+PROJECTS
+project_id;cost
+north;1
+south;1
+east;1
+west;1
+VOTES
+voter_id;vote
+1;north,south
+2;east,west
+"""
+
+
+@pytest.mark.parametrize("rule", ["greedy", "greedy-per-cost", "max-welfare", "phragmen"])
+def test_same_bytes_whatever_the_hash_seed(tmp_path, rule):
+    # four equal projects, two fit: every rule must break the tie the same way in every process (pabutools'
+    # max-welfare returns different optima under different PYTHONHASHSEED values).
+    path = tmp_path / "tied.pb"
+    path.write_text(TIED, encoding="utf-8")
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(  # noqa: S603 -- our own interpreter
+            [sys.executable, "-m", "api.cli", "tally", str(path), "--rule", rule, "--json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+    assert json.loads(outputs.pop())["ties"]
