@@ -158,8 +158,9 @@ def greedy_threshold(election: Election, profile: Profile, options: RuleOptions)
 def greedy_per_cost(election: Election, profile: Profile, options: RuleOptions) -> Allocation:
     """Fund projects by score per unit of cost, highest first, skipping any that no longer fits.
 
-    Definition: the "greedy cost-effectiveness" rule (Talmon and Faliszewski, "A Framework for Approval-Based
-    Budgeting Methods", AAAI 2019, GreedyAV with cost-normalized scores). Ratios are compared exactly by integer
+    Definition: greedy by "satisfaction density" (score / cost), the cost-normalised greedy of Talmon and
+    Faliszewski ("A Framework for Approval-Based Budgeting Methods", AAAI 2019); on approval ballots it is
+    pabutools' `greedy_utilitarian_welfare` with cardinality satisfaction. Ratios are compared exactly by integer
     cross-multiplication. Ties: equal ratios are ordered by `options.tie_break`. Complexity: as `greedy`.
 
     >>> from pbvote.ballot import Ballot
