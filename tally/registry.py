@@ -9,7 +9,10 @@ from pbvote.ballot import Profile
 from pbvote.election import Election
 from pbvote.errors import UnknownRule
 from tally.allocation import Allocation
+from tally.greedy import greedy, greedy_no_skip, greedy_per_cost, greedy_threshold
+from tally.knapsack import max_welfare
 from tally.options import RuleOptions
+from tally.phragmen import phragmen
 
 __all__ = ["RULES", "AllocationRule", "allocate"]
 
@@ -22,7 +25,14 @@ class AllocationRule(Protocol):
         ...
 
 
-RULES: Mapping[str, AllocationRule] = {}
+RULES: Mapping[str, AllocationRule] = {
+    "greedy": greedy,
+    "greedy-no-skip": greedy_no_skip,
+    "greedy-per-cost": greedy_per_cost,
+    "greedy-threshold": greedy_threshold,
+    "max-welfare": max_welfare,
+    "phragmen": phragmen,
+}
 
 
 def allocate(election: Election, profile: Profile, rule: str, options: RuleOptions | None = None) -> Allocation:

@@ -1,0 +1,66 @@
+"""The rule an election records (pabulib META `rule`) as a rule id and options.
+
+pabulib's values (the format at https://pabulib.org/format and the checker's list in pabulib/checker):
+`greedy`, `greedy-no-skip`, `greedy-threshold` (with META `min_project_score_threshold`), `equalshares`,
+`equalshares-comparison`, `equalshares/add1`, `equalshares/add1-comparison`, plus `greedy-exclusive`,
+`greedy-custom` (city-specific exceptions described only in a comment) and `unknown`, which no rule reproduces.
+`greedy` with META `min_project_score_threshold` runs as `greedy-threshold`: the format says a project below the
+threshold "will not be selected", and pabulib's checker reports such a file's rule as mislabelled.
+Equal Shares maps to rule `mes` with its completion (`/add1`, `/greedy`, `/add1-greedy`; none by default) and
+`comparison=True` for a `-comparison` suffix.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pbvote.election import Election
+from pbvote.errors import UnknownRule
+from tally.options import Completion, RuleOptions
+
+__all__ = ["KNOWN_FILE_RULES", "resolve"]
+
+_GREEDY = ("greedy", "greedy-no-skip", "greedy-threshold")
+_COMPLETIONS = {"": Completion.NONE, "/add1": Completion.ADD1, "/greedy": Completion.GREEDY}
+_COMPLETIONS["/add1-greedy"] = Completion.ADD1_GREEDY
+
+KNOWN_FILE_RULES: tuple[str, ...] = tuple(
+    sorted(
+        [
+            *_GREEDY,
+            *(f"equalshares{suffix}{comparison}" for suffix in _COMPLETIONS for comparison in ("", "-comparison")),
+        ]
+    )
+)
+"""Every META `rule` value `resolve` understands."""
+
+
+def resolve(election: Election, base: RuleOptions | None = None) -> tuple[str, RuleOptions]:
+    """The rule id and options for the election's recorded rule.
+
+    Args:
+        election: the election; its `rule` is META `rule`.
+        base: options to start from (tie-break, satisfaction...); the file's rule sets completion and comparison.
+
+    Raises:
+        UnknownRule: when the election records no rule, or one no rule here reproduces (the message names it).
+
+    >>> from pbvote.project import Project, ProjectId
+    >>> e = Election(10, (Project(ProjectId("a"), 1),), rule="equalshares/add1-comparison")
+    >>> rule_id, options = resolve(e)
+    >>> rule_id, options.completion.value, options.comparison
+    ('mes', 'add1', True)
+    """
+    options = base or RuleOptions()
+    value = (election.rule or "").strip()
+    if value in _GREEDY:
+        # a threshold binds whatever the rule is called (pabulib's checker flags `greedy` with one as a mislabel)
+        threshold = election.meta.get("min_project_score_threshold", "").strip()
+        return ("greedy-threshold" if value == "greedy" and threshold else value), options
+    rest = value.removeprefix("equalshares")
+    if rest != value:
+        comparison = rest.endswith("-comparison")
+        completion = _COMPLETIONS.get(rest.removesuffix("-comparison"))
+        if completion is not None:
+            return "mes", dataclasses.replace(options, completion=completion, comparison=comparison)
+    raise UnknownRule(value or "(none recorded)", KNOWN_FILE_RULES)
