@@ -26,7 +26,7 @@ from tally.allocation import Allocation
 from tally.options import RuleOptions
 from tally.record import freeze, produce_record
 
-RULE_ID = "test-greedy"  # after the real rule is merged: "greedy"
+RULE_ID = "greedy"
 
 CHANNELS = (
     (Channel.ONLINE, None, 60),

@@ -11,7 +11,7 @@ from pbvote.errors import InvalidRuleOptions
 from pbvote.project import Project, ProjectId
 from pbvote.tiebreak import TieBreak
 from tally.options import RuleOptions
-from tally.registry import allocate
+from tally.registry import RULES, allocate
 
 
 def election(costs: dict[str, int], budget: int, vote_type: VoteType = VoteType.APPROVAL, **meta: str) -> Election:
@@ -100,11 +100,12 @@ def test_threshold_from_meta_and_its_errors():
         allocate(election({"a": 1}, 1, min_project_score_threshold="many"), [], "greedy-threshold")
 
 
-def test_districts_are_refused():
+def test_the_rule_alone_refuses_districts():
+    # allocate() splits a district election; the rule called directly must not mix the districts' budgets
     projects = (Project(ProjectId("a"), 1, district="north"), Project(ProjectId("b"), 1, district="south"))
     e = Election(4, projects, districts={"north": 2, "south": 2})
     with pytest.raises(InvalidRuleOptions, match="district_election"):
-        allocate(e, [], "greedy")
+        RULES["greedy"](e, [], RuleOptions())
 
 
 def test_details_are_canonical_json_without_floats():
