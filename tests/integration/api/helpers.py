@@ -99,3 +99,12 @@ async def open_election(client: Client, admin: dict[str, str], election_id: int)
 async def vote(client: Client, election_id: int, code: str, selections: list[str], headers: dict[str, str] | None = None, **extra: Any) -> Any:
     body = {"credential": {"kind": "code", "value": code}, "selections": selections, **extra}
     return await client.post(f"/api/v1/elections/{election_id}/ballots", json=body, headers=headers or {})
+
+
+async def dump(intake: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in id order: compared before and after a refused request."""
+    from sqlalchemy import text  # noqa: PLC0415
+
+    tables = ("elections", "voters", "kiosks", "ballots", "idempotency_keys", "paper_batches", "paper_entries", "audit_log", "staff_tokens")
+    async with intake.sessions.begin() as session:
+        return {t: [tuple(r) for r in (await session.execute(text(f"SELECT * FROM {t} ORDER BY id"))).all()] for t in tables}  # noqa: S608 -- fixed names
