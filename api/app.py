@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         dependencies={"intake": Provide(provide_intake, sync_to_thread=False)},
         exception_handlers={PbvoteError: pbvote_error_handler, ValidationException: validation_error_handler},
-        state=State({"intake": intake}),
+        state=State({"intake": intake, "engine": engine}),
         lifespan=[lifespan],
         openapi_config=OpenAPIConfig(title="pbvote", version="0.1.0", path="/schema"),
     )

@@ -6,8 +6,7 @@ import csv
 import io
 from typing import Any
 
-from litestar import Litestar
-from litestar.testing import AsyncTestClient
+import httpx
 
 from pbvote.ballot import Profile
 from pbvote.election import Election
@@ -15,7 +14,7 @@ from tally.allocation import Allocation
 from tally.options import RuleOptions
 
 TEST_RULE = "test-most-approved"
-Client = AsyncTestClient[Litestar]
+Client = httpx.AsyncClient
 
 
 def most_approved(election: Election, profile: Profile, options: RuleOptions) -> Allocation:  # noqa: ARG001
