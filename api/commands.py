@@ -14,7 +14,7 @@ from pathlib import Path
 
 __all__ = ["add_parsers", "database_url", "server_secret"]
 
-_SECRET_FILE = "pbvote.secret"
+_SECRET_FILE = "pbvote.secret"  # noqa: S105 -- the file name, not a secret
 
 
 def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

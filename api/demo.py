@@ -7,6 +7,7 @@ what one ballot may spend in each line, a small voter roll of census residents a
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import sys
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ def demo_election() -> Election:
         vote_type=VoteType.APPROVAL,
         min_length=1,
         max_length=5,
-        max_cost_per_category={line: 150_000_000 for line in _LINES},
+        max_cost_per_category=dict.fromkeys(_LINES, 150000000),
     )
     return Election(budget=600_000_000, projects=projects, ballot_rules=rules, currency="COP")
 
@@ -67,7 +68,7 @@ def pick_rule() -> str:
             return rule
     if not RULES:
         raise RuntimeError("no allocation rule is registered in tally.registry.RULES")
-    return sorted(RULES)[0]
+    return min(RULES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,10 @@ async def seed(url: str, secret: str) -> DemoSeed:
     return DemoSeed(row.id, opened.election_hash or "", codes, census, tokens)
 
 
+def _example_ballot(code: str) -> str:
+    return json.dumps({"credential": {"kind": "code", "value": code}, "selections": ["edu-1", "env-3"]})
+
+
 def run(url: str, host: str, port: int, *, serve_after: bool = True) -> int:
     """Recreate the demo database, seed it, print how to try it, and serve it."""
     database = make_url(url).database
@@ -121,8 +126,9 @@ def run(url: str, host: str, port: int, *, serve_after: bool = True) -> int:
         f"  election:  {base}/api/v1/elections/{demo.election_id}",
         f"  turnout:   {base}/api/v1/elections/{demo.election_id}/turnout",
         f"  API docs:  {base}/schema",
-        f"  vote:      curl -X POST {base}/api/v1/elections/{demo.election_id}/ballots -H 'Content-Type: application/json' \\",
-        f'               -d \'{{"credential": {{"kind": "code", "value": "{demo.codes[0]}"}}, "selections": ["edu-1", "env-3"]}}\'',
+        f"  vote:      curl -X POST {base}/api/v1/elections/{demo.election_id}/ballots \\",
+        "               -H 'Content-Type: application/json' \\",
+        f"               -d '{_example_ballot(demo.codes[0])}'",
         "Voting codes: " + ", ".join(demo.codes),
         "Census residents (identifier, birth year): " + ", ".join(f"{i} {y}" for i, y in demo.census),
         *(f"Staff token ({role}): {token}" for role, token in demo.tokens.items()),

@@ -35,7 +35,7 @@ class ElectionController(Controller):
     tags = ["elections"]  # noqa: RUF012 -- Litestar's declared class attribute
 
     @post("/", dependencies={"staff": ADMIN})
-    async def create(self, data: JSONBody[ElectionCreate], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
+    async def create(self, *, data: JSONBody[ElectionCreate], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
         """Create an election (a draft) from its JSON definition."""
         row = await service.create_election(
             intake,
@@ -53,12 +53,13 @@ class ElectionController(Controller):
     @post("/pabulib", dependencies={"staff": ADMIN})
     async def create_from_pb(
         self,
+        *,
         data: MultipartBody[PbUpload],
         intake: IntakeDep,
         staff: StaffDep,
         name: FromQuery[str],
         rule: FromQuery[str],
-        allow_revote: FromQuery[bool] = False,  # noqa: FBT002 -- a query parameter
+        allow_revote: FromQuery[bool] = False,
     ) -> ElectionOut:
         """Create an election (a draft) from an uploaded `.pb` file; its ballots, if any, are ignored."""
         raw = await data.file.read()
@@ -73,28 +74,28 @@ class ElectionController(Controller):
         return ElectionOut.of(row)
 
     @get("/{election_id:int}")
-    async def read(self, election_id: FromPath[int], intake: IntakeDep) -> ElectionOut:
+    async def read(self, *, election_id: FromPath[int], intake: IntakeDep) -> ElectionOut:
         """The election as published: definition, status, `election_hash` once open."""
         async with intake.sessions.begin() as session:
             return ElectionOut.of(await repo.get_election(session, election_id))
 
     @post("/{election_id:int}/open", status_code=200, dependencies={"staff": ADMIN})
-    async def open_voting(self, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
+    async def open_voting(self, *, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
         """Open voting; the definition is frozen and its hash published."""
         return ElectionOut.of(await service.open_election(intake, staff, election_id))
 
     @post("/{election_id:int}/close", status_code=200, dependencies={"staff": ADMIN})
-    async def close_voting(self, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
+    async def close_voting(self, *, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
         """Close voting."""
         return ElectionOut.of(await service.close_election(intake, staff, election_id))
 
     @post("/{election_id:int}/tally", status_code=200, dependencies={"staff": ADMIN})
-    async def tally(self, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> dict[str, Any]:
+    async def tally(self, *, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> dict[str, Any]:
         """Run the election's rule on the counted ballots and store the result."""
         return await service.tally_election(intake, staff, election_id)
 
     @get("/{election_id:int}/result")
-    async def result(self, election_id: FromPath[int], intake: IntakeDep) -> dict[str, Any]:
+    async def result(self, *, election_id: FromPath[int], intake: IntakeDep) -> dict[str, Any]:
         """The stored result of a tallied election."""
         async with intake.sessions.begin() as session:
             row = await repo.get_election(session, election_id)
@@ -104,7 +105,7 @@ class ElectionController(Controller):
         return value
 
     @get("/{election_id:int}/turnout")
-    async def turnout(self, election_id: FromPath[int], intake: IntakeDep) -> TurnoutOut:
+    async def turnout(self, *, election_id: FromPath[int], intake: IntakeDep) -> TurnoutOut:
         """Counted ballots by district and channel; nothing about their content."""
         async with intake.sessions.begin() as session:
             row = await repo.get_election(session, election_id)
@@ -115,7 +116,7 @@ class ElectionController(Controller):
         )
 
     @get("/{election_id:int}/export", dependencies={"staff": OBSERVER})
-    async def export(self, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> list[dict[str, Any]]:  # noqa: ARG002 -- the dependency is the guard
+    async def export(self, *, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> list[dict[str, Any]]:  # noqa: ARG002 -- the dependency is the guard
         """Every counted ballot's content, once voting is closed, in content order (no receipts, no times)."""
         async with intake.sessions.begin() as session:
             row = await repo.get_election(session, election_id)

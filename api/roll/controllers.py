@@ -26,6 +26,7 @@ class RollController(Controller):
     @post("/census")
     async def census(
         self,
+        *,
         election_id: FromPath[int],
         data: MultipartBody[CensusUpload],
         intake: IntakeDep,
@@ -41,7 +42,7 @@ class RollController(Controller):
 
     @post("/codes", media_type="text/csv")
     async def codes(
-        self, election_id: FromPath[int], data: JSONBody[CodesRequest], intake: IntakeDep, staff: StaffDep
+        self, *, election_id: FromPath[int], data: JSONBody[CodesRequest], intake: IntakeDep, staff: StaffDep
     ) -> Response[str]:
         """Make single-use voting codes; the CSV answer is the only place they ever appear (print it)."""
         codes = await service.generate_codes(intake, staff, election_id, data.count, data.district)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Insert, Table, func, select, text, update
+from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,7 +77,7 @@ class BallotValues:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-def _insert(session: AsyncSession, table: Table) -> Insert:
+def _insert(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
@@ -203,7 +203,7 @@ async def find_idempotent(session: AsyncSession, election_id: int, key: str) -> 
 
 
 async def insert_idempotent(
-    session: AsyncSession, election_id: int, key: str, digest: str, status_code: int, body: str
+    session: AsyncSession, election_id: int, key: str, *, digest: str, status_code: int, body: str
 ) -> bool:
     """Claim an idempotency key with its answer; `False` if a concurrent request claimed it first."""
     values = {"election_id": election_id, "key": key, "request_digest": digest, "status_code": status_code}

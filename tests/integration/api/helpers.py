@@ -17,7 +17,7 @@ TEST_RULE = "test-most-approved"
 Client = httpx.AsyncClient
 
 
-def most_approved(election: Election, profile: Profile, options: RuleOptions) -> Allocation:  # noqa: ARG001
+def most_approved(election: Election, profile: Profile, options: RuleOptions) -> Allocation:
     """Fund projects by most approvals (ties: cheaper, then id), skipping any that no longer fit."""
     support = {p.id: 0 for p in election.projects}
     for ballot in profile:
@@ -67,7 +67,9 @@ DISTRICTS: dict[str, Any] = {
 }
 
 
-async def create_election(client: Client, admin: dict[str, str], definition: dict[str, Any] | None = None, **extra: Any) -> int:
+async def create_election(
+    client: Client, admin: dict[str, str], definition: dict[str, Any] | None = None, **extra: Any
+) -> int:
     body = {"name": "Riverside 2026", "definition": definition or CITY, "rule": TEST_RULE, **extra}
     response = await client.post("/api/v1/elections", json=body, headers=admin)
     assert response.status_code == 201, response.text
@@ -75,7 +77,9 @@ async def create_election(client: Client, admin: dict[str, str], definition: dic
     return election_id
 
 
-async def make_codes(client: Client, admin: dict[str, str], election_id: int, count: int, district: str | None = None) -> list[str]:
+async def make_codes(
+    client: Client, admin: dict[str, str], election_id: int, count: int, district: str | None = None
+) -> list[str]:
     body: dict[str, Any] = {"count": count, "district": district}
     response = await client.post(f"/api/v1/elections/{election_id}/roll/codes", json=body, headers=admin)
     assert response.status_code == 201, response.text
@@ -95,7 +99,14 @@ async def open_election(client: Client, admin: dict[str, str], election_id: int)
     return body
 
 
-async def vote(client: Client, election_id: int, code: str, selections: list[str], headers: dict[str, str] | None = None, **extra: Any) -> Any:
+async def vote(
+    client: Client,
+    election_id: int,
+    code: str,
+    selections: list[str],
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Any:
     body = {"credential": {"kind": "code", "value": code}, "selections": selections, **extra}
     return await client.post(f"/api/v1/elections/{election_id}/ballots", json=body, headers=headers or {})
 
@@ -104,6 +115,20 @@ async def dump(intake: Any) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, in id order: compared before and after a refused request."""
     from sqlalchemy import text  # noqa: PLC0415
 
-    tables = ("elections", "voters", "kiosks", "ballots", "idempotency_keys", "paper_batches", "paper_entries", "audit_log", "staff_tokens")
+    tables = (
+        "elections",
+        "voters",
+        "kiosks",
+        "ballots",
+        "idempotency_keys",
+        "paper_batches",
+        "paper_entries",
+        "audit_log",
+        "staff_tokens",
+    )
+    dumped = {}
     async with intake.sessions.begin() as session:
-        return {t: [tuple(r) for r in (await session.execute(text(f"SELECT * FROM {t} ORDER BY id"))).all()] for t in tables}  # noqa: S608 -- fixed names
+        for table in tables:
+            query = text(f"SELECT * FROM {table} ORDER BY id")  # noqa: S608 -- fixed table names
+            dumped[table] = [tuple(row) for row in (await session.execute(query)).all()]
+    return dumped

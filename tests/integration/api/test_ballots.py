@@ -53,7 +53,9 @@ async def test_points_on_an_approval_ballot(client, open_city):
     election_id, codes = open_city
     response = await vote(client, election_id, codes[0], ["a"], points=[3])
     assert response.status_code == 422
-    assert response.json()["reasons"] == [{"field": "points", "code": "unexpected-points", "message": "approval ballots carry no points"}]
+    assert response.json()["reasons"] == [
+        {"field": "points", "code": "unexpected-points", "message": "approval ballots carry no points"}
+    ]
 
 
 async def test_districts(client, admin):

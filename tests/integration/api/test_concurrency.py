@@ -58,7 +58,10 @@ async def test_check_in_racing_online_vote_leaves_one(client, admin, official, i
     url = f"/api/v1/elections/{election_id}/kiosks/{kiosk['id']}/checkins"
     races = []
     for code in codes:
-        races += [vote(client, election_id, code, ["a"]), client.post(url, json={"credential": {"kind": "code", "value": code}}, headers=official)]
+        races += [
+            vote(client, election_id, code, ["a"]),
+            client.post(url, json={"credential": {"kind": "code", "value": code}}, headers=official),
+        ]
     answers = await asyncio.gather(*races)
     for online, checkin in zip(answers[::2], answers[1::2], strict=True):
         assert sorted([online.status_code, checkin.status_code]) == [201, 409]

@@ -55,7 +55,9 @@ async def test_create_from_pb_upload(client, admin):
 async def test_malformed_pb_names_the_line(client, admin):
     bad = PB.replace("1;60;Park", "1;sixty;Park")
     files = {"file": ("bad.pb", bad.encode(), "application/octet-stream")}
-    response = await client.post("/api/v1/elections/pabulib", files=files, params={"name": "x", "rule": TEST_RULE}, headers=admin)
+    response = await client.post(
+        "/api/v1/elections/pabulib", files=files, params={"name": "x", "rule": TEST_RULE}, headers=admin
+    )
     assert response.status_code == 422
     assert "bad.pb:14" in response.json()["detail"]
 
@@ -96,7 +98,9 @@ async def test_staff_roles(client, admin, official, observer):
     missing = await client.post("/api/v1/elections", json=body)
     assert missing.status_code == 401
     assert missing.headers["www-authenticate"] == "Bearer"
-    assert (await client.post("/api/v1/elections", json=body, headers={"Authorization": "Bearer nope"})).status_code == 401
+    assert (
+        await client.post("/api/v1/elections", json=body, headers={"Authorization": "Bearer nope"})
+    ).status_code == 401
     assert (await client.post("/api/v1/elections", json=body, headers=official)).status_code == 403
     assert (await client.post("/api/v1/elections", json=body, headers=observer)).status_code == 403
     assert (await client.get("/api/v1/audit", headers=official)).status_code == 403

@@ -51,7 +51,9 @@ async def test_check_in_then_enter_ballot(client, official, station):
 async def test_online_first_means_no_check_in(client, official, station):
     election_id, kiosk_id, codes = station
     assert (await vote(client, election_id, codes[0], ["a"])).status_code == 201
-    checkin = await client.post(f"/api/v1/elections/{election_id}/kiosks/{kiosk_id}/checkins", json=credential(codes[0]), headers=official)
+    checkin = await client.post(
+        f"/api/v1/elections/{election_id}/kiosks/{kiosk_id}/checkins", json=credential(codes[0]), headers=official
+    )
     assert checkin.status_code == 409
     assert "online ballot stands" in checkin.json()["detail"]
 

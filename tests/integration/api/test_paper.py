@@ -12,13 +12,17 @@ pytestmark = pytest.mark.anyio
 async def fx_batch(client, admin, official):
     election_id = await create_election(client, admin)
     await open_election(client, admin, election_id)
-    response = await client.post(f"/api/v1/elections/{election_id}/batches", json={"label": "Box 1", "envelope_count": 3}, headers=official)
+    response = await client.post(
+        f"/api/v1/elections/{election_id}/batches", json={"label": "Box 1", "envelope_count": 3}, headers=official
+    )
     assert response.status_code == 201
     return election_id, response.json()["id"]
 
 
 async def key(client, headers, election_id, batch_id, seq, body):
-    response = await client.put(f"/api/v1/elections/{election_id}/batches/{batch_id}/papers/{seq}", json=body, headers=headers)
+    response = await client.put(
+        f"/api/v1/elections/{election_id}/batches/{batch_id}/papers/{seq}", json=body, headers=headers
+    )
     assert response.status_code == 200, response.text
     return response.json()["pass_no"]
 
@@ -79,7 +83,9 @@ async def test_keying_rules(client, admin, official, official2, observer, batch)
     assert await key(client, official2, election_id, batch_id, 1, {"selections": ["b"]}) == 2
     third = await client.put(f"{base}/papers/1", json={"selections": ["b"]}, headers=admin)
     assert third.status_code == 409
-    zero = await client.post(f"/api/v1/elections/{election_id}/batches", json={"label": "x", "envelope_count": 0}, headers=official)
+    zero = await client.post(
+        f"/api/v1/elections/{election_id}/batches", json={"label": "x", "envelope_count": 0}, headers=official
+    )
     assert zero.status_code == 422
 
 

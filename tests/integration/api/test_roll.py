@@ -87,7 +87,9 @@ async def test_codes_csv_and_district(client, admin):
     codes = await make_codes(client, admin, election_id, 25, "south")
     assert len(set(codes)) == 25
     assert all(len(code) == 14 and code.count("-") == 2 for code in codes)
-    bad = await client.post(f"/api/v1/elections/{election_id}/roll/codes", json={"count": 2, "district": "east"}, headers=admin)
+    bad = await client.post(
+        f"/api/v1/elections/{election_id}/roll/codes", json={"count": 2, "district": "east"}, headers=admin
+    )
     assert bad.status_code == 422
     zero = await client.post(f"/api/v1/elections/{election_id}/roll/codes", json={"count": 0}, headers=admin)
     assert zero.status_code == 422
