@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SOURCES := $(wildcard pbvote tally ballots api tests benchmarks)
 
 .PHONY: test lint typecheck unit demo bench clean
 
@@ -20,8 +21,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check pbvote tally ballots api tests benchmarks
-	$(BIN)/ruff format --check pbvote tally ballots api tests benchmarks
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
