@@ -19,7 +19,7 @@ from ballots.credentials import new_receipt
 from ballots.errors import Forbidden, InvalidBallot
 from ballots.intake.common import BallotInput, check_ballot, content_json
 from ballots.store import repository as repo
-from ballots.store.models import BallotRow, PaperBatchRow, PaperEntryRow, StaffTokenRow
+from ballots.store.models import BallotRow, KioskRow, PaperBatchRow, PaperEntryRow, StaffTokenRow
 from pbvote.canonical import JsonValue, canonical_json
 from pbvote.election import Election
 from pbvote.errors import ConflictError, InvalidElection, NotFound
@@ -78,11 +78,15 @@ async def open_batch(
             raise ConflictError(f"election {election_id} is {row.status}; paper batches are keyed while open or closed")
         if envelope_count <= 0:
             raise InvalidElection(f"envelope_count must be positive, not {envelope_count}")
+        if kiosk_id is not None:
+            kiosk = await session.get(KioskRow, kiosk_id)
+            if kiosk is None or kiosk.election_id != election_id:
+                raise NotFound(f"kiosk {kiosk_id} is not registered for election {election_id}")
         batch = PaperBatchRow(
             election_id=election_id, kiosk_id=kiosk_id, label=label, envelope_count=envelope_count, status="open"
         )
         session.add(batch)
-        await repo.flush_or_conflict(session, f"kiosk {kiosk_id} is not registered")
+        await session.flush()
         await repo.add_audit(
             session,
             staff,

@@ -120,3 +120,24 @@ async def test_health_and_openapi(client):
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     schema = (await client.get("/schema/openapi.json")).json()
     assert "/api/v1/elections/{election_id}/ballots" in schema["paths"]
+
+
+async def test_tally_hand_worked(client, admin):
+    election_id = await create_election(client, admin)
+    codes = await make_codes(client, admin, election_id, 4)
+    await open_election(client, admin, election_id)
+    for code, selections in zip(codes, (["a", "d"], ["a"], ["c", "d"], ["d"]), strict=True):
+        assert (
+            await client.post(
+                f"/api/v1/elections/{election_id}/ballots",
+                json={"credential": {"kind": "code", "value": code}, "selections": selections},
+            )
+        ).status_code == 201
+    await client.post(f"/api/v1/elections/{election_id}/close", headers=admin)
+    tallied = await client.post(f"/api/v1/elections/{election_id}/tally", headers=admin)
+    assert tallied.status_code == 200
+    # approvals: d 3, a 2, c 1, b 0. Most approved first: d (20), a (40) -> 60 spent; c (50) would make 110 > 100.
+    allocation = (await client.get(f"/api/v1/elections/{election_id}/result")).json()["allocation"]
+    assert (allocation["selected"], allocation["total_cost"], allocation["leftover"]) == (["d", "a"], 60, 40)
+    assert (await client.get(f"/api/v1/elections/{election_id}")).json()["status"] == "tallied"
+    assert (await client.post(f"/api/v1/elections/{election_id}/tally", headers=admin)).status_code == 409
