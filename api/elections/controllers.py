@@ -9,11 +9,20 @@ from typing import Any
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from sqlalchemy import select
 
 from api.deps import ADMIN, OBSERVER, IntakeDep, StaffDep
-from api.elections.schemas import ElectionCreate, ElectionOut, TurnoutOut, TurnoutRow
+from api.elections.schemas import (
+    ElectionCreate,
+    ElectionOut,
+    ElectionSummary,
+    ReceiptStatus,
+    TurnoutOut,
+    TurnoutRow,
+)
 from ballots import elections as service
 from ballots.store import repository as repo
+from ballots.store.models import ElectionRow
 from pbvote.canonical import election_from_json
 from pbvote.errors import ConflictError, InvalidElection, NotFound
 from pbvote.pabulib import parse_pb
@@ -72,6 +81,22 @@ class ElectionController(Controller):
             intake, staff, name=name, election=pb.election, rule=rule, rule_options={}, allow_revote=allow_revote
         )
         return ElectionOut.of(row)
+
+    @get("/")
+    async def list_elections(self, *, intake: IntakeDep) -> list[ElectionSummary]:
+        """Every election, newest first: id, name, status and hash."""
+        async with intake.sessions.begin() as session:
+            rows = (await session.execute(select(ElectionRow).order_by(ElectionRow.id.desc()))).scalars().all()
+        return [ElectionSummary(id=r.id, name=r.name, status=r.status, election_hash=r.election_hash) for r in rows]
+
+    @get("/{election_id:int}/receipts/{receipt:str}")
+    async def receipt(self, *, election_id: FromPath[int], receipt: FromPath[str], intake: IntakeDep) -> ReceiptStatus:
+        """Whether the ballot with this receipt is stored and counted (never its content)."""
+        async with intake.sessions.begin() as session:
+            row = await repo.ballot_by_receipt(session, election_id, receipt)
+        if row is None or row.status == "pending":
+            raise NotFound(f"no ballot with receipt {receipt!r} in election {election_id}")
+        return ReceiptStatus(receipt=receipt, election_id=election_id, channel=row.channel, status=row.status)
 
     @get("/{election_id:int}")
     async def read(self, *, election_id: FromPath[int], intake: IntakeDep) -> ElectionOut:

@@ -9,7 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ballots.store.models import ElectionRow
 
-__all__ = ["ElectionCreate", "ElectionOut", "Eligibility", "TurnoutOut", "TurnoutRow"]
+__all__ = [
+    "ElectionCreate",
+    "ElectionOut",
+    "ElectionSummary",
+    "Eligibility",
+    "ReceiptStatus",
+    "TurnoutOut",
+    "TurnoutRow",
+]
 
 
 class Eligibility(BaseModel):
@@ -76,3 +84,21 @@ class TurnoutOut(BaseModel):
     status: str
     total: int
     by_district_and_channel: list[TurnoutRow]
+
+
+class ElectionSummary(BaseModel):
+    """An election in the list."""
+
+    id: int
+    name: str
+    status: str
+    election_hash: str | None
+
+
+class ReceiptStatus(BaseModel):
+    """What a receipt says about its ballot: stored, through which channel, and whether it counts."""
+
+    receipt: str
+    election_id: int
+    channel: str
+    status: str

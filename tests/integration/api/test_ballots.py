@@ -132,3 +132,13 @@ async def test_failed_credentials_are_rate_limited_per_credential(client, open_c
     assert limited.json()["retry_after"] == int(limited.headers["retry-after"])
     # another resident is not held back by someone else's failures (no per-address limit)
     assert (await vote(client, election_id, codes[1], ["a"])).status_code == 201
+
+
+async def test_receipt_can_be_checked_without_revealing_the_ballot(client, open_city):
+    election_id, codes = open_city
+    receipt = (await vote(client, election_id, codes[0], ["a"])).json()["receipt"]
+    found = await client.get(f"/api/v1/elections/{election_id}/receipts/{receipt}")
+    assert found.json() == {"receipt": receipt, "election_id": election_id, "channel": "online", "status": "counted"}
+    assert (await client.get(f"/api/v1/elections/{election_id}/receipts/R-NOTHING")).status_code == 404
+    listed = (await client.get("/api/v1/elections")).json()
+    assert [(e["id"], e["status"]) for e in listed] == [(election_id, "open")]
