@@ -50,7 +50,7 @@ class ElectionController(Controller):
             intake,
             staff,
             name=data.name,
-            election=election_from_json(data.definition),
+            election=election_from_json(data.definition.model_dump()),
             rule=data.rule,
             rule_options=data.rule_options,
             allow_revote=data.allow_revote,

@@ -67,6 +67,7 @@ async def test_malformed_pb_names_the_line(client, admin):
     [
         ({"rule": "no-such-rule"}, "unknown rule 'no-such-rule'"),
         ({"rule_options": {"satisfaction": "joy"}}, "joy"),
+        ({"rule_options": {"tie_break": "max-luck"}}, "max-luck"),
         ({"rule_options": {"colour": "red"}}, "unknown rule option 'colour'"),
         ({"definition": {**CITY, "budget": 0}}, "budget must be positive"),
         ({"definition": {**DISTRICTS, "districts": {"north": 10, "south": 40}}}, "add up to 50"),
@@ -78,6 +79,23 @@ async def test_bad_definitions_are_refused_with_the_reason(client, admin, change
     response = await client.post("/api/v1/elections", json=body, headers=admin)
     assert response.status_code == 422, response.text
     assert words in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("project", "field"),
+    [
+        ({"id": "a", "cost": 1.5}, "definition.projects.0.cost"),
+        ({"id": "a", "cost": "10"}, "definition.projects.0.cost"),
+        ({"id": "a", "cost": 10, "category": "parks"}, "definition.projects.0.category"),
+        ({"id": "", "cost": 10}, "definition.projects.0.id"),
+        ({"id": "a", "cost": 10, "colour": "red"}, "definition.projects.0.colour"),
+    ],
+)
+async def test_malformed_definition_names_the_field(client, admin, project, field):
+    body = {"name": "x", "definition": {**CITY, "projects": [project]}, "rule": TEST_RULE}
+    response = await client.post("/api/v1/elections", json=body, headers=admin)
+    assert response.status_code == 422
+    assert field in [r["field"] for r in response.json()["reasons"]]
 
 
 async def test_lifecycle_moves_only_forward(client, admin):

@@ -146,7 +146,7 @@ REFUSALS = [
         lambda _: {"name": "x", "definition": {"budget": 5}, "rule": TEST_RULE},
         "admin",
         422,
-        "no 'ballot_rules'",
+        '"field":"definition.projects"',
     ),
 ]
 
