@@ -23,9 +23,11 @@ from api.elections.schemas import (
 from ballots import elections as service
 from ballots.store import repository as repo
 from ballots.store.models import ElectionRow
+from pbvote.ballot import Ballot
 from pbvote.canonical import election_from_json
 from pbvote.errors import ConflictError, InvalidElection, NotFound
-from pbvote.pabulib import parse_pb
+from pbvote.pabulib import parse_pb, write_pb
+from pbvote.project import ProjectId
 
 __all__ = ["ElectionController", "PbUpload"]
 
@@ -139,6 +141,35 @@ class ElectionController(Controller):
         return TurnoutOut(
             election_id=election_id, status=row.status, total=sum(n for _, _, n in counts), by_district_and_channel=rows
         )
+
+    @get("/{election_id:int}/export.pb", dependencies={"staff": OBSERVER}, media_type="text/plain")
+    async def export_pb(
+        self,
+        *,
+        election_id: FromPath[int],
+        intake: IntakeDep,
+        staff: StaffDep,  # noqa: ARG002 -- the dependency is the guard
+        district: FromQuery[str | None] = None,
+    ) -> str:
+        """The counted ballots as a pabulib `.pb` file (one district's, for an election with districts).
+
+        `pbvote tally FILE.pb --rule RULE` on it recomputes the stored result.
+        """
+        async with intake.sessions.begin() as session:
+            row = await repo.get_election(session, election_id)
+            if row.status not in {"closed", "tallied"}:
+                raise ConflictError(f"election {election_id} is {row.status}; ballots are exported after closing")
+            ballots = await repo.counted_ballots(session, election_id)
+        election = intake.election(row)
+        if election.districts and district not in election.districts:
+            raise InvalidElection(f"name one district of {', '.join(sorted(election.districts))} (?district=...)")
+        if election.districts and district is not None:
+            election = election.district_election(district)
+        content = sorted(
+            (tuple(json.loads(b.selections)), tuple(json.loads(b.points))) for b in ballots if b.district == district
+        )
+        profile = [Ballot(str(n), tuple(map(ProjectId, s)), p) for n, (s, p) in enumerate(content, start=1)]
+        return write_pb(election, profile)
 
     @get("/{election_id:int}/export", dependencies={"staff": OBSERVER})
     async def export(self, *, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> list[dict[str, Any]]:  # noqa: ARG002 -- the dependency is the guard

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 
 import pytest
 
+from api.cli import main
 from pbvote.ballot import Ballot
 from pbvote.canonical import election_from_json
 from pbvote.project import ProjectId
@@ -47,7 +49,7 @@ async def key_batch(client, election_id, headers_pair, papers, second_reading=No
     return batch_id
 
 
-async def test_full_election(client, admin, official, official2, observer):
+async def test_full_election(client, admin, official, official2, observer, tmp_path, capsys):
     election_id = await create_election(client, admin, DISTRICTS)
     north = await make_codes(client, admin, election_id, ONLINE // 2, "north")
     south = await make_codes(client, admin, election_id, ONLINE // 2, "south")
@@ -96,6 +98,15 @@ async def test_full_election(client, admin, official, official2, observer):
         ]
         expected = allocate(election.district_election(district), profile, TEST_RULE).to_json_value()
         assert result["districts"][district] == expected
+        # and `pbvote tally` on the exported .pb file says the same
+        pb = await client.get(
+            f"/api/v1/elections/{election_id}/export.pb", params={"district": district}, headers=observer
+        )
+        path = tmp_path / f"{district}.pb"
+        path.write_text(pb.text, encoding="utf-8")
+        capsys.readouterr()
+        assert main(["tally", str(path), "--rule", TEST_RULE, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out) == result["districts"][district]
     turnout = (await client.get(f"/api/v1/elections/{election_id}/turnout")).json()
     assert turnout["total"] == ONLINE + 4
     assert {(r["district"], r["channel"]): r["ballots"] for r in turnout["by_district_and_channel"]} == {
