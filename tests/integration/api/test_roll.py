@@ -94,3 +94,17 @@ async def test_codes_csv_and_district(client, admin):
     zero = await client.post(f"/api/v1/elections/{election_id}/roll/codes", json={"count": 0}, headers=admin)
     assert zero.status_code == 422
     assert zero.json()["reasons"][0]["field"] == "count"
+
+
+async def test_guessing_birth_years_is_rate_limited(client, admin):
+    election_id = await create_election(client, admin, DISTRICTS)
+    await upload_census(client, admin, election_id, CENSUS)
+    await open_election(client, admin, election_id)
+    url = f"/api/v1/elections/{election_id}/ballots"
+    for year in range(1975, 1980):
+        assert (await client.post(url, json=census_vote("ID-1", year, ["n1"]))).status_code == 403
+    # the sixth try is refused before the roll is read, even with the right year
+    limited = await client.post(url, json=census_vote("ID-1", 1980, ["n1"]))
+    assert limited.status_code == 429
+    assert "credential" in limited.json()["detail"]
+    assert (await client.post(url, json=census_vote("ID-3", 1990, ["n1"], "north"))).status_code == 201
