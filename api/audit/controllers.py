@@ -8,7 +8,8 @@ from litestar import Controller, get
 from litestar.params import FromQuery
 from sqlalchemy import select
 
-from api.deps import OBSERVER, IntakeDep, StaffDep
+from api.auth.guards import OBSERVER, StaffDep
+from api.deps import IntakeDep
 from ballots.store.models import AuditEntry
 
 __all__ = ["AuditController"]

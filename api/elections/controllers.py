@@ -11,7 +11,8 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
 
-from api.deps import ADMIN, OBSERVER, IntakeDep, StaffDep
+from api.auth.guards import ADMIN, OBSERVER, StaffDep
+from api.deps import IntakeDep
 from api.elections.schemas import (
     ElectionCreate,
     ElectionOut,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from litestar import Controller, post
 from litestar.params import FromPath, JSONBody
 
-from api.deps import ADMIN, OFFICIAL, IntakeDep, StaffDep
+from api.auth.guards import ADMIN, OFFICIAL, StaffDep
+from api.deps import IntakeDep
 from api.kiosks.schemas import CheckInIn, CheckInOut, KioskIn, KioskOut, SyncIn, SyncItemOut
 from api.voting.schemas import BallotBody, ReceiptOut
 from ballots import elections as service

@@ -5,7 +5,8 @@ from __future__ import annotations
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody
 
-from api.deps import ADMIN, OFFICIAL, IntakeDep, StaffDep
+from api.auth.guards import ADMIN, OFFICIAL, StaffDep
+from api.deps import IntakeDep
 from api.paper.schemas import BatchIn, BatchOut, KeyedOut, MismatchOut, PaperIn, ReconciledOut
 from ballots.intake import paper
 

@@ -8,7 +8,8 @@ import io
 from litestar import Controller, Response, post
 from litestar.params import FromPath, JSONBody, MultipartBody
 
-from api.deps import ADMIN, IntakeDep, StaffDep
+from api.auth.guards import ADMIN, StaffDep
+from api.deps import IntakeDep
 from api.roll.schemas import CensusUpload, CodesRequest, RollAdded
 from ballots import elections as service
 from pbvote.errors import InvalidElection

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 
 import ballots.errors
@@ -9,6 +12,18 @@ import pbvote.errors
 from api.errors import STATUS, pbvote_error_handler, status_of
 from ballots.errors import FieldReason, InvalidBallot, RateLimited, Unauthenticated
 from pbvote.errors import PbvoteError
+
+
+def import_everything():
+    """Import every module of the four packages, so errors defined anywhere are seen."""
+    for package in ("pbvote", "tally", "ballots", "api"):
+        root = importlib.import_module(package)
+        for module in pkgutil.walk_packages(root.__path__, prefix=f"{package}."):
+            if ".migrations" not in module.name:
+                importlib.import_module(module.name)
+
+
+import_everything()
 
 
 def all_subclasses(cls):
