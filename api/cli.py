@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+import api.commands
 import tally.cli
 import tally.verify_cli
 
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     tally.cli.add_parsers(subparsers)
     tally.verify_cli.add_parsers(subparsers)
+    api.commands.add_parsers(subparsers)
     return parser
 
 
