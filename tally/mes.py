@@ -1,0 +1,168 @@
+"""The Method of Equal Shares (rule id `mes`), with its completions and the comparison step.
+
+Definition: Peters, Pierczyński and Skowron, "Proportional participatory budgeting with additive utilities",
+NeurIPS 2021 (arXiv:2008.13276), and equalshares.net. Each voter gets an equal share of the budget; each round
+funds the project its supporters can pay for at the lowest price rho per unit of utility, each paying
+`min(remaining budget, rho * utility)`. Utilities are defined in `tally._mes_instance`.
+
+Options:
+    satisfaction: `cost` (default, as equalshares.net) or `cardinality`.
+    completion: `none`, `greedy` (fill the leftover greedily), `add1` (raise every voter's budget one unit at a
+        time while the outcome stays within the budget, see `tally._mes_add1`), `add1-greedy` (both).
+        The default is `add1`: equalshares.net's default and what the cities that pabulib records as
+        `equalshares/add1` ran.
+    comparison: keep the greedy outcome instead when more voters prefer it (`tally._mes_compare`).
+
+Ties: exactly equal rhos (or greedy scores) go by `RuleOptions.tie_break`; each is recorded in `Allocation.ties`.
+Complexity: O(rounds * supporters * log) per run on grouped ballots, times the number of Add1 raises.
+The outcome is decided by `tally._mes_fast` where floats are far from any tie and by the exact reference
+`tally._mes_exact` otherwise; every published number is exact.
+
+>>> from pbvote.ballot import Ballot
+>>> from pbvote.election import Election
+>>> from pbvote.project import Project, ProjectId
+>>> election = Election(30, (Project(ProjectId("a"), 20), Project(ProjectId("b"), 10), Project(ProjectId("c"), 10)))
+>>> ballots = [Ballot("1", (ProjectId("a"),)), Ballot("2", (ProjectId("a"), ProjectId("b"))), Ballot("3", (ProjectId("c"),))]
+>>> mes(election, ballots, RuleOptions(completion=Completion.NONE)).selected
+('a', 'c')
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from pbvote.ballot import Profile
+from pbvote.canonical import JsonValue
+from pbvote.election import Election
+from pbvote.errors import InvalidElection, InvalidRuleOptions
+from tally._mes_add1 import Solver, run_add1
+from tally._mes_compare import popularity
+from tally._mes_exact import MesRun
+from tally._mes_greedy import greedy_fill, scores
+from tally._mes_instance import MesInstance, build_instance
+from tally.allocation import Allocation, Tie, fraction_text
+from tally.options import Completion, RuleOptions, Satisfaction
+from tally.profile import compile_profile
+
+__all__ = ["DEFAULT_COMPLETION", "mes"]
+
+DEFAULT_COMPLETION = Completion.ADD1
+"""equalshares.net's default, and the rule (`equalshares/add1`) of the cities that used MES."""
+
+Steps = list[tuple[int, tuple[int, ...], str]]
+
+
+def _check(election: Election, profile: Profile, options: RuleOptions) -> Completion:
+    if not isinstance(options.satisfaction, Satisfaction):
+        raise InvalidRuleOptions(f"mes: unknown satisfaction {options.satisfaction!r}; use cost or cardinality")
+    completion = DEFAULT_COMPLETION if options.completion is None else options.completion
+    if not isinstance(completion, Completion):
+        raise InvalidRuleOptions(f"mes: unknown completion {completion!r}; use none, greedy, add1 or add1-greedy")
+    if election.districts:
+        raise InvalidElection("mes: run each district's election separately (Election.district_election)")
+    for ballot in profile:
+        for pid in ballot.selections:
+            if not election.has_project(pid):
+                raise InvalidElection(f"mes: ballot {ballot.voter_id!r} names unknown project {pid!r}")
+    return completion
+
+
+def mes(election: Election, profile: Profile, options: RuleOptions) -> Allocation:
+    """Allocate the budget by the Method of Equal Shares.
+
+    Raises:
+        InvalidRuleOptions: for an unknown satisfaction or completion.
+        InvalidElection: for an election with districts, or a ballot naming an unknown project.
+    """
+    completion = _check(election, profile, options)
+    compiled = compile_profile(election, profile)
+    places = options.tie_break.rank(election.projects, compiled.support_by_id())
+    rank = tuple(places[pid] for pid in compiled.project_ids)
+    instance = build_instance(compiled, election.budget, options.satisfaction, rank)
+    solver = Solver.of(instance)
+    details: dict[str, JsonValue] = {}
+    if completion in {Completion.ADD1, Completion.ADD1_GREEDY}:
+        raises, run = run_add1(solver)
+        details["add1_increments"] = raises
+    else:
+        raises, run = 0, solver.run(Fraction(instance.budget, max(instance.voters, 1)))
+    details["start_voter_budget"] = fraction_text(Fraction(instance.budget, max(instance.voters, 1)))
+    details["voter_budget"] = fraction_text(run.start)
+    order = list(run.order)
+    rounds = _mes_rounds(instance, run, "add1" if raises else "mes", options.satisfaction)
+    steps: Steps = [(s, c, f"rho {fraction_text(rho)}") for s, c, rho in run.ties]
+    if completion in {Completion.GREEDY, Completion.ADD1_GREEDY}:
+        _fill(instance, scores(compiled), order, rounds, steps)
+    if options.comparison:
+        order, rounds, steps = _compare(instance, scores(compiled), order, rounds, steps, details)
+    names = compiled.project_ids
+    return Allocation(
+        rule="mes",
+        options={
+            "satisfaction": str(options.satisfaction),
+            "completion": str(completion),
+            "comparison": "true" if options.comparison else "false",
+            "tie_break": str(options.tie_break),
+        },
+        selected=tuple(names[j] for j in order),
+        total_cost=sum(instance.costs[j] for j in order),
+        budget=election.budget,
+        ties=tuple(Tie(s, tuple(names[j] for j in c), reason, str(options.tie_break)) for s, c, reason in steps),
+        details={**details, "rounds": [{**r, "project": names[int(str(r["project"]))]} for r in rounds]},
+    )
+
+
+def _mes_rounds(
+    instance: MesInstance, run: MesRun, phase: str, satisfaction: Satisfaction
+) -> list[dict[str, JsonValue]]:
+    rows: list[dict[str, JsonValue]] = []
+    for r in run.rounds:
+        unit = instance.costs[r.project] if satisfaction is Satisfaction.COST else 1
+        rows.append(
+            {
+                "project": r.project,
+                "cost": instance.costs[r.project],
+                "phase": phase,
+                "rho": fraction_text(r.rho),
+                "payment_cap": fraction_text(r.rho * unit),
+                "payers": r.payers,
+                "exhausted": r.exhausted,
+                "paid": fraction_text(r.paid),
+            }
+        )
+    return rows
+
+
+def _fill(
+    instance: MesInstance,
+    score: tuple[int, ...],
+    order: list[int],
+    rounds: list[dict[str, JsonValue]],
+    steps: Steps,
+) -> None:
+    added, ties = greedy_fill(instance.costs, score, instance.rank, instance.budget, order)
+    order.extend(added)
+    rounds.extend({"project": j, "cost": instance.costs[j], "phase": "greedy", "score": score[j]} for j in added)
+    steps.extend((s, c, f"score {v}") for s, c, v in ties)
+
+
+def _compare(
+    instance: MesInstance,
+    score: tuple[int, ...],
+    order: list[int],
+    rounds: list[dict[str, JsonValue]],
+    steps: Steps,
+    details: dict[str, JsonValue],
+) -> tuple[list[int], list[dict[str, JsonValue]], Steps]:
+    greedy_order: list[int] = []
+    greedy_rounds: list[dict[str, JsonValue]] = []
+    greedy_steps: Steps = []
+    _fill(instance, score, greedy_order, greedy_rounds, greedy_steps)
+    backs_mes, backs_greedy = popularity(instance, order, greedy_order)
+    keep_greedy = backs_greedy > backs_mes
+    details["comparison"] = {
+        "mes_backers": backs_mes,
+        "greedy_backers": backs_greedy,
+        "kept": "greedy" if keep_greedy else "mes",
+    }
+    return (greedy_order, greedy_rounds, greedy_steps) if keep_greedy else (order, rounds, steps)
