@@ -9,10 +9,10 @@ too once every supported project is funded, since no further raise can change th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from tally._mes_exact import MesRun, replay_exact, run_exact
+from tally._mes_exact import MesRun, replay_exact
 from tally._mes_fast import FastInstance, run_fast
 from tally._mes_instance import MesInstance
 
@@ -21,7 +21,7 @@ __all__ = ["Solver", "run_add1"]
 
 @dataclass(frozen=True, slots=True)
 class Solver:
-    """Runs MES at any voter budget: the float fast path, or the exact reference when it declines."""
+    """Runs MES at any voter budget: the fast path decides, exact arithmetic publishes."""
 
     instance: MesInstance
     fast: FastInstance
@@ -31,18 +31,14 @@ class Solver:
         """Prepare the fast path's arrays once."""
         return cls(instance, FastInstance.of(instance))
 
-    def order(self, start: Fraction) -> tuple[tuple[int, ...], MesRun | None]:
-        """The funding order at voter budget `start`, and the exact run when the exact reference was needed."""
-        order = run_fast(self.fast, self.instance.rank, float(start))
-        if order is not None:
-            return order, None
-        run = run_exact(self.instance, start)
-        return run.order, run
+    def order(self, start: Fraction) -> tuple[int, ...]:
+        """The funding order at voter budget `start`."""
+        return run_fast(self.fast, start)[0]
 
     def run(self, start: Fraction) -> MesRun:
         """The exact run at voter budget `start` (the published details)."""
-        order, run = self.order(start)
-        return run if run is not None else replay_exact(self.instance, start, order)
+        order, ties = run_fast(self.fast, start)
+        return replace(replay_exact(self.instance, start, order), ties=tuple(ties))
 
 
 def run_add1(solver: Solver) -> tuple[int, MesRun]:
@@ -56,7 +52,7 @@ def run_add1(solver: Solver) -> tuple[int, MesRun]:
     kept = 0
     raises = 0
     while True:
-        order, _ = solver.order(start + raises)
+        order = solver.order(start + raises)
         if sum(instance.costs[j] for j in order) > instance.budget:
             break
         kept = raises

@@ -1,75 +1,98 @@
-"""The fast path of MES: float64 numpy over grouped ballots, exact by refusing to decide near a tie.
+"""The fast path of MES: float64 numpy over grouped ballots, exact wherever a decision is close.
 
 Floats only choose the order in which projects are funded. Every choice is a comparison (one rho against another,
-or a project's money against its cost); when two sides are within a relative `MARGIN` of each other the fast
-path gives up and the caller runs the exact reference (`tally._mes_exact.run_exact`) instead. Far from ties the
-float decision equals the exact one, because the float error is many orders of magnitude below `MARGIN`
-(budgets carry about `rounds * 2**-53` relative error). The exact reference then replays the order to publish
-exact payments. A property test checks fast == exact on inputs built to sit on and near ties.
+or a project's money against its cost). When two sides are within a relative `MARGIN` of each other, that round
+is decided by the exact reference instead (`tally._mes_exact.choose`, on exact budgets rebuilt by replaying the
+rounds so far), and a tie is recorded only when the exact rhos are equal. Far from ties the float decision equals
+the exact one: the float error (about `rounds * 2**-53` relative) is many orders of magnitude below `MARGIN`.
+A property test checks fast == exact on inputs built to sit on and near ties.
 
 Prices are kept lazily: budgets only fall, so a project's rho only rises, and a round prices projects in order
-of their last rho until the next one cannot come within `MARGIN` of the best.
+of their last rho until the next one cannot come within `MARGIN` of the best. A price is found by water-filling:
+start from "nobody runs out", add the supporters who cannot pay that share, and repeat until nobody new runs out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
 
+from tally._mes_exact import choose, pay, price
 from tally._mes_instance import MesInstance
 
 __all__ = ["MARGIN", "FastInstance", "run_fast"]
 
 MARGIN = 1e-9
-"""Relative gap below which two floats are treated as a possible tie and the exact reference decides."""
+"""Relative gap below which two floats are treated as a possible tie and exact arithmetic decides."""
+
+_PASSES = 8
+"""Water-filling passes before falling back to a sort (each pass adds at least one share that runs out)."""
 
 Floats = npt.NDArray[np.float64]
+Ties = list[tuple[int, tuple[int, ...], Fraction]]
 
 
 @dataclass(frozen=True, slots=True)
 class FastInstance:
-    """Per-project numpy arrays of supporter groups, weights and utilities."""
+    """Per-project numpy arrays of supporter groups, weights, utilities and weighted utilities."""
 
+    instance: MesInstance
     groups: tuple[npt.NDArray[np.int64], ...]
     weights: tuple[Floats, ...]
     utilities: tuple[Floats, ...]
-    costs: tuple[float, ...]
-    group_count: int
+    weighted: tuple[Floats, ...]
+    totals: tuple[float, ...]
 
     @classmethod
     def of(cls, instance: MesInstance) -> FastInstance:
         """Build the arrays once; every run at any voter budget reuses them."""
         rows = [np.array(s, dtype=np.int64).reshape(-1, 3) for s in instance.supporters]
+        weighted = tuple((r[:, 1] * r[:, 2]).astype(np.float64) for r in rows)
         return cls(
+            instance=instance,
             groups=tuple(r[:, 0].copy() for r in rows),
             weights=tuple(r[:, 1].astype(np.float64) for r in rows),
             utilities=tuple(r[:, 2].astype(np.float64) for r in rows),
-            costs=tuple(float(c) for c in instance.costs),
-            group_count=len(instance.weights),
+            weighted=weighted,
+            totals=tuple(float(w.sum()) for w in weighted),
         )
 
 
-class _NearTie(Exception):  # noqa: N818 -- a signal, not an error: the exact reference takes over
-    pass
+class _NearTie(Exception):
+    """A signal, not an error: a decision is too close to call in floats."""
 
 
 def _price(fast: FastInstance, j: int, budgets: Floats) -> float | None:
     """Float rho of project `j`, `None` when clearly unaffordable; raises `_NearTie` when too close to call."""
-    cost = fast.costs[j]
+    cost = float(fast.instance.costs[j])
     held = budgets[fast.groups[j]]
-    weights, utilities = fast.weights[j], fast.utilities[j]
+    weights = fast.weights[j]
     money = float(np.dot(weights, held))
     if money < cost * (1 - MARGIN):
         return None
     if money <= cost * (1 + MARGIN):
         raise _NearTie
-    ratio = held / utilities
+    ratio = held / fast.utilities[j]
+    rho = cost / fast.totals[j]
+    out = ratio < rho
+    for _ in range(_PASSES):
+        if not out.any():
+            return rho
+        rho = (cost - float(np.dot(weights[out], held[out]))) / (fast.totals[j] - float(fast.weighted[j][out].sum()))
+        grown = ratio < rho
+        if np.array_equal(grown, out):
+            return rho
+        out = grown
+    return _price_sorted(cost, ratio, weights * held, fast.weighted[j])
+
+
+def _price_sorted(cost: float, ratio: Floats, paid: Floats, weighted: Floats) -> float:
     order = np.argsort(ratio, kind="stable")
-    paid_before = np.concatenate(([0.0], np.cumsum((weights * held)[order])[:-1]))
-    weighted = (weights * utilities)[order]
-    utility_before = np.concatenate(([0.0], np.cumsum(weighted)[:-1]))
+    paid_before = np.concatenate(([0.0], np.cumsum(paid[order])[:-1]))
+    utility_before = np.concatenate(([0.0], np.cumsum(weighted[order])[:-1]))
     rhos = (cost - paid_before) / (weighted.sum() - utility_before)
     stops = np.flatnonzero(ratio[order] >= rhos)
     if stops.size == 0:
@@ -77,13 +100,14 @@ def _price(fast: FastInstance, j: int, budgets: Floats) -> float | None:
     return float(rhos[stops[0]])
 
 
-def _round(fast: FastInstance, rank: tuple[int, ...], last: dict[int, float], budgets: Floats) -> int | None:
+def _round(fast: FastInstance, last: dict[int, float], budgets: Floats) -> int | None:
     """Choose the next project, updating the lazy prices in `last`; `None` when nothing is affordable."""
+    rank = fast.instance.rank
     best, best_j = np.inf, -1
     priced: list[tuple[float, int]] = []
     for j in sorted(last, key=lambda j: (last[j], rank[j])):
         if last[j] > best * (1 + MARGIN):
-            break
+            break  # later projects' rhos are at least their last ones, too far above the best to tie
         rho = _price(fast, j, budgets)
         if rho is None:
             del last[j]
@@ -94,27 +118,63 @@ def _round(fast: FastInstance, rank: tuple[int, ...], last: dict[int, float], bu
             best, best_j = rho, j
     if best_j < 0:
         return None
-    # Unpriced projects had a last rho above the margin when the loop stopped, so only priced ones can tie.
     if any(j != best_j and rho <= best * (1 + MARGIN) for rho, j in priced):
         raise _NearTie
     return best_j
 
 
-def run_fast(fast: FastInstance, rank: tuple[int, ...], start: float) -> tuple[int, ...] | None:
-    """The funding order of MES at voter budget `start`, or `None` when a decision was too close to call.
+@dataclass(slots=True)
+class _Exact:
+    """Exact budgets, brought up to date only when a round needs them."""
 
-    Complexity: O(rounds * (projects log projects + priced supporters log supporters)), in numpy.
+    fast: FastInstance
+    start: Fraction
+    budgets: list[Fraction] = field(default_factory=list)
+    done: int = 0
+
+    def round(self, order: list[int], last: dict[int, float]) -> tuple[tuple[int, ...], Fraction]:
+        """Decide this round exactly: the winner first, then the projects it tied with, and their rho."""
+        instance = self.fast.instance
+        if not self.budgets:
+            self.budgets = [self.start] * len(instance.weights)
+        for j in order[self.done :]:
+            rho = price(instance.costs[j], instance.supporters[j], self.budgets)
+            if rho is None:
+                msg = f"project index {j} was funded but is not affordable in exact arithmetic"
+                raise RuntimeError(msg)
+            pay(instance, j, rho, self.budgets)
+        self.done = len(order)
+        prices, tied = choose(instance, self.budgets, sorted(last))
+        for j in list(last):
+            if j in prices:
+                last[j] = float(prices[j])
+            else:
+                del last[j]
+        return tied, prices[tied[0]] if tied else Fraction(0)
+
+
+def run_fast(fast: FastInstance, start: Fraction) -> tuple[tuple[int, ...], Ties]:
+    """The funding order of MES at voter budget `start`, and the exact ties broken on the way.
+
+    Complexity: O(rounds * (projects log projects + priced supporters)) in numpy, plus exact rounds near ties.
     """
-    budgets = np.full(fast.group_count, start, dtype=np.float64)
-    last = {j: 0.0 for j in range(len(fast.costs)) if fast.groups[j].size}
+    budgets = np.full(len(fast.instance.weights), float(start), dtype=np.float64)
+    last = {j: 0.0 for j in range(fast.instance.projects) if fast.groups[j].size}
     order: list[int] = []
-    try:
-        while (j := _round(fast, rank, last, budgets)) is not None:
-            rho = last.pop(j)
-            groups = fast.groups[j]
-            held = budgets[groups]
-            budgets[groups] = held - np.minimum(held, rho * fast.utilities[j])
-            order.append(j)
-    except _NearTie:
-        return None
-    return tuple(order)
+    ties: Ties = []
+    exact = _Exact(fast, start)
+    while True:
+        try:
+            j = _round(fast, last, budgets)
+        except _NearTie:
+            tied, exact_rho = exact.round(order, last)
+            if len(tied) > 1:
+                ties.append((len(order), tied, exact_rho))
+            j = tied[0] if tied else None
+        if j is None:
+            return tuple(order), ties
+        rho = last.pop(j)
+        groups = fast.groups[j]
+        held = budgets[groups]
+        budgets[groups] = held - np.minimum(held, rho * fast.utilities[j])
+        order.append(j)

@@ -20,11 +20,14 @@ The outcome is decided by `tally._mes_fast` where floats are far from any tie an
 
 >>> from pbvote.ballot import Ballot
 >>> from pbvote.election import Election
->>> from pbvote.project import Project, ProjectId
->>> election = Election(30, (Project(ProjectId("a"), 20), Project(ProjectId("b"), 10), Project(ProjectId("c"), 10)))
->>> ballots = [Ballot("1", (ProjectId("a"),)), Ballot("2", (ProjectId("a"), ProjectId("b"))), Ballot("3", (ProjectId("c"),))]
+>>> from pbvote.project import Project, ProjectId as P
+>>> election = Election(30, (Project(P("a"), 20), Project(P("b"), 10), Project(P("c"), 10)))
+>>> ballots = [Ballot("1", (P("a"),)), Ballot("2", (P("a"), P("b"))), Ballot("3", (P("c"),))]
 >>> mes(election, ballots, RuleOptions(completion=Completion.NONE)).selected
 ('a', 'c')
+
+Each voter has 10. `a` costs 20 and its two supporters pay 10 each (rho 1/2 per unit of cost utility); `b`'s
+one supporter has nothing left; `c`'s supporter pays 10 (rho 1).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from pbvote.ballot import Profile
 from pbvote.canonical import JsonValue
 from pbvote.election import Election
 from pbvote.errors import InvalidElection, InvalidRuleOptions
+from pbvote.project import ProjectId
 from tally._mes_add1 import Solver, run_add1
 from tally._mes_compare import popularity
 from tally._mes_exact import MesRun
@@ -50,6 +54,8 @@ DEFAULT_COMPLETION = Completion.ADD1
 """equalshares.net's default, and the rule (`equalshares/add1`) of the cities that used MES."""
 
 Steps = list[tuple[int, tuple[int, ...], str]]
+Names = tuple[ProjectId, ...]
+Outcome = tuple[list[int], list[JsonValue], Steps]
 
 
 def _check(election: Election, profile: Profile, options: RuleOptions) -> Completion:
@@ -89,13 +95,13 @@ def mes(election: Election, profile: Profile, options: RuleOptions) -> Allocatio
     details["start_voter_budget"] = fraction_text(Fraction(instance.budget, max(instance.voters, 1)))
     details["voter_budget"] = fraction_text(run.start)
     order = list(run.order)
-    rounds = _mes_rounds(instance, run, "add1" if raises else "mes", options.satisfaction)
+    names = compiled.project_ids
+    rounds = _mes_rounds(instance, names, run, "add1" if raises else "mes", options.satisfaction)
     steps: Steps = [(s, c, f"rho {fraction_text(rho)}") for s, c, rho in run.ties]
     if completion in {Completion.GREEDY, Completion.ADD1_GREEDY}:
-        _fill(instance, scores(compiled), order, rounds, steps)
+        _fill(instance, names, scores(compiled), order=order, rounds=rounds, steps=steps)
     if options.comparison:
-        order, rounds, steps = _compare(instance, scores(compiled), order, rounds, steps, details)
-    names = compiled.project_ids
+        order, rounds, steps = _compare(instance, names, scores(compiled), (order, rounds, steps), details)
     return Allocation(
         rule="mes",
         options={
@@ -108,19 +114,19 @@ def mes(election: Election, profile: Profile, options: RuleOptions) -> Allocatio
         total_cost=sum(instance.costs[j] for j in order),
         budget=election.budget,
         ties=tuple(Tie(s, tuple(names[j] for j in c), reason, str(options.tie_break)) for s, c, reason in steps),
-        details={**details, "rounds": [{**r, "project": names[int(str(r["project"]))]} for r in rounds]},
+        details={**details, "rounds": list(rounds)},
     )
 
 
 def _mes_rounds(
-    instance: MesInstance, run: MesRun, phase: str, satisfaction: Satisfaction
-) -> list[dict[str, JsonValue]]:
-    rows: list[dict[str, JsonValue]] = []
+    instance: MesInstance, names: Names, run: MesRun, phase: str, satisfaction: Satisfaction
+) -> list[JsonValue]:
+    rows: list[JsonValue] = []
     for r in run.rounds:
         unit = instance.costs[r.project] if satisfaction is Satisfaction.COST else 1
         rows.append(
             {
-                "project": r.project,
+                "project": names[r.project],
                 "cost": instance.costs[r.project],
                 "phase": phase,
                 "rho": fraction_text(r.rho),
@@ -135,29 +141,31 @@ def _mes_rounds(
 
 def _fill(
     instance: MesInstance,
+    names: Names,
     score: tuple[int, ...],
+    *,
     order: list[int],
-    rounds: list[dict[str, JsonValue]],
+    rounds: list[JsonValue],
     steps: Steps,
 ) -> None:
     added, ties = greedy_fill(instance.costs, score, instance.rank, instance.budget, order)
     order.extend(added)
-    rounds.extend({"project": j, "cost": instance.costs[j], "phase": "greedy", "score": score[j]} for j in added)
+    rounds.extend({"project": names[j], "cost": instance.costs[j], "phase": "greedy", "score": score[j]} for j in added)
     steps.extend((s, c, f"score {v}") for s, c, v in ties)
 
 
 def _compare(
     instance: MesInstance,
+    names: Names,
     score: tuple[int, ...],
-    order: list[int],
-    rounds: list[dict[str, JsonValue]],
-    steps: Steps,
+    outcome: Outcome,
     details: dict[str, JsonValue],
-) -> tuple[list[int], list[dict[str, JsonValue]], Steps]:
+) -> Outcome:
+    order = outcome[0]
     greedy_order: list[int] = []
-    greedy_rounds: list[dict[str, JsonValue]] = []
+    greedy_rounds: list[JsonValue] = []
     greedy_steps: Steps = []
-    _fill(instance, score, greedy_order, greedy_rounds, greedy_steps)
+    _fill(instance, names, score, order=greedy_order, rounds=greedy_rounds, steps=greedy_steps)
     backs_mes, backs_greedy = popularity(instance, order, greedy_order)
     keep_greedy = backs_greedy > backs_mes
     details["comparison"] = {
@@ -165,4 +173,4 @@ def _compare(
         "greedy_backers": backs_greedy,
         "kept": "greedy" if keep_greedy else "mes",
     }
-    return (greedy_order, greedy_rounds, greedy_steps) if keep_greedy else (order, rounds, steps)
+    return (greedy_order, greedy_rounds, greedy_steps) if keep_greedy else outcome

@@ -9,6 +9,7 @@ from pbvote.ballot import Profile
 from pbvote.election import Election
 from pbvote.errors import UnknownRule
 from tally.allocation import Allocation
+from tally.mes import mes
 from tally.options import RuleOptions
 
 __all__ = ["RULES", "AllocationRule", "allocate"]
@@ -22,7 +23,9 @@ class AllocationRule(Protocol):
         ...
 
 
-RULES: Mapping[str, AllocationRule] = {}
+RULES: Mapping[str, AllocationRule] = {
+    "mes": mes,
+}
 
 
 def allocate(election: Election, profile: Profile, rule: str, options: RuleOptions | None = None) -> Allocation:
