@@ -19,7 +19,7 @@ from typing import cast
 
 from tally._mes_instance import MesInstance
 
-__all__ = ["MesRound", "MesRun", "choose", "pay", "price", "replay_exact", "run_exact"]
+__all__ = ["MesRound", "MesRun", "choose", "pay", "price", "price_reference", "replay_exact", "run_exact"]
 
 Supporters = Sequence[tuple[int, int, int]]
 _CLOSE = 1e-9
@@ -114,6 +114,17 @@ def price(cost: int, supporters: Supporters, budgets: Sequence[Fraction]) -> Fra
     return _price_sorted(cost, shares)
 
 
+def price_reference(cost: int, supporters: Supporters, budgets: Sequence[Fraction]) -> Fraction | None:
+    """`price` without float hints or merged shares: the definition, step by step (for the reference run).
+
+    >>> price_reference(30, [(0, 1, 30), (1, 1, 30), (2, 1, 30)], [Fraction(5), Fraction(20), Fraction(20)])
+    Fraction(5, 12)
+    """
+    if sum(w * budgets[g] for g, w, _ in supporters) < cost:
+        return None
+    return _price_sorted(cost, [(budgets[g], u, w) for g, w, u in supporters])
+
+
 def _price_sorted(cost: int, shares: Sequence[tuple[Fraction, int, int]]) -> Fraction:
     remaining = Fraction(cost)
     total = sum(w * u for _, u, w in shares)
@@ -163,13 +174,31 @@ def _pay(project: int, rho: Fraction, supporters: Supporters, budgets: list[Frac
     return MesRound(project, rho, payers, exhausted, drained_total + rho * capped)
 
 
+def _pay_reference(project: int, rho: Fraction, supporters: Supporters, budgets: list[Fraction]) -> MesRound:
+    """`_pay` group by group, without float hints (for the reference run)."""
+    payers = exhausted = 0
+    paid = Fraction(0)
+    for g, w, u in supporters:
+        amount = min(budgets[g], rho * u)
+        if amount > 0:
+            payers += w
+            exhausted += w if amount == budgets[g] else 0
+            paid += w * amount
+            budgets[g] -= amount
+    return MesRound(project, rho, payers, exhausted, paid)
+
+
 def choose(
-    instance: MesInstance, budgets: Sequence[Fraction], candidates: Iterable[int]
+    instance: MesInstance, budgets: Sequence[Fraction], candidates: Iterable[int], *, reference: bool = False
 ) -> tuple[dict[int, Fraction], tuple[int, ...]]:
-    """Price every candidate exactly: the affordable ones' rhos, and those with the least rho in tie-break order."""
+    """Price every candidate exactly: the affordable ones' rhos, and those with the least rho in tie-break order.
+
+    With `reference`, prices come from `price_reference` (the definition step by step) instead of `price`.
+    """
+    pricer = price_reference if reference else price
     prices: dict[int, Fraction] = {}
     for j in candidates:
-        rho = price(instance.costs[j], instance.supporters[j], budgets)
+        rho = pricer(instance.costs[j], instance.supporters[j], budgets)
         if rho is not None:
             prices[j] = rho
     if not prices:
@@ -193,12 +222,12 @@ def run_exact(instance: MesInstance, start: Fraction) -> MesRun:
     rounds: list[MesRound] = []
     ties: list[tuple[int, tuple[int, ...], Fraction]] = []
     while True:
-        prices, tied = choose(instance, budgets, sorted(candidates))
+        prices, tied = choose(instance, budgets, sorted(candidates), reference=True)
         if not tied:
             return MesRun(start, tuple(rounds), tuple(ties))
         if len(tied) > 1:
             ties.append((len(rounds), tied, prices[tied[0]]))
-        rounds.append(pay(instance, tied[0], prices[tied[0]], budgets))
+        rounds.append(_pay_reference(tied[0], prices[tied[0]], instance.supporters[tied[0]], budgets))
         candidates.remove(tied[0])
 
 

@@ -1,0 +1,97 @@
+"""Properties of MES that any correct implementation has, checked on Hypothesis-built elections."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pbvote.tiebreak import natural_key
+from tally._mes_exact import replay_exact, run_exact
+from tally._mes_fast import FastInstance, run_fast
+from tally.mes import mes
+from tally.options import Completion, RuleOptions, Satisfaction
+from tests.property.strategies import elections, instances
+
+
+@given(
+    elections(points=False) | elections(points=True),
+    st.sampled_from(list(Completion)),
+    st.sampled_from(list(Satisfaction)),
+    st.booleans(),
+)
+def test_never_over_budget(case, completion, satisfaction, comparison):
+    election, ballots = case
+    options = RuleOptions(satisfaction=satisfaction, completion=completion, comparison=comparison)
+    allocation = mes(election, ballots, options)
+    assert allocation.total_cost <= election.budget
+    assert len(set(allocation.selected)) == len(allocation.selected)
+
+
+@given(elections(points=False) | elections(points=True), st.sampled_from(list(Completion)), st.randoms())
+def test_ballot_order_does_not_matter(case, completion, rnd):
+    election, ballots = case
+    shuffled = list(ballots)
+    rnd.shuffle(shuffled)
+    options = RuleOptions(completion=completion)
+    assert mes(election, ballots, options).to_json_value() == mes(election, shuffled, options).to_json_value()
+
+
+@given(instances(), st.integers(0, 3))
+def test_fast_path_equals_exact_reference(instance, raises):
+    start = Fraction(instance.budget, instance.voters) + raises
+    reference = run_exact(instance, start)
+    order, ties = run_fast(FastInstance.of(instance), start)
+    assert order == reference.order
+    assert tuple(ties) == reference.ties
+    assert replay_exact(instance, start, order).rounds == reference.rounds
+
+
+def committee_mes(candidates, approvals, size):
+    """The committee Method of Equal Shares (Peters & Skowron's Rule X; Lackner & Skowron, "Multi-Winner
+    Voting with Approval Preferences", 2023, Sec. 2.2), without completion: each voter has size/n; a candidate
+    is rho-affordable if its approvers, paying min(budget, rho) each, can pay 1; the least rho wins; ties go
+    to the candidate with more approvers, then the smaller id (pbvote's default order with unit costs).
+    """
+    n = len(approvals)
+    budgets = [Fraction(size, n)] * n
+    committee = []
+    while True:
+        best = None
+        for c in sorted(set(candidates) - set(committee), key=lambda c: (-sum(c in a for a in approvals), c)):
+            voters = sorted((i for i, a in enumerate(approvals) if c in a), key=lambda i: budgets[i])
+            if sum(budgets[i] for i in voters) < 1:
+                continue
+            left, rest = Fraction(1), len(voters)
+            for i in voters:  # the poorest pay everything while they cannot pay an equal share of what is left
+                if budgets[i] < left / rest:
+                    left, rest = left - budgets[i], rest - 1
+            rho = left / rest
+            if best is None or rho < best[0]:
+                best = (rho, c)
+        if best is None:
+            return committee
+        rho, c = best
+        for i, a in enumerate(approvals):
+            if c in a:
+                budgets[i] -= min(budgets[i], rho)
+        committee.append(c)
+
+
+@given(elections(unit_costs=True), st.sampled_from(list(Satisfaction)))
+def test_unit_costs_match_committee_equal_shares(case, satisfaction):
+    election, ballots = case
+    options = RuleOptions(satisfaction=satisfaction, completion=Completion.NONE)
+    allocation = mes(election, ballots, options)
+    candidates = [p.id for p in election.projects]
+    approvals = [set(b.selections) for b in ballots]
+    expected = committee_mes(candidates, approvals, election.budget) if ballots else []
+    assert list(allocation.selected) == expected
+
+
+def test_committee_reference_sorts_like_pbvote():
+    # The test's committee rule breaks ties by the smaller id as a string; the ids p0..p5 sort the same way in
+    # pbvote's natural order, so both rules use one tie order.
+    ids = [f"p{j}" for j in range(6)]
+    assert sorted(ids) == sorted(ids, key=natural_key)
