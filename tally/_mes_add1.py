@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from tally._mes_exact import MesRun, replay_exact
+from tally._mes_exact import MesRun
 from tally._mes_fast import FastInstance, run_fast
 from tally._mes_instance import MesInstance
+from tally._mes_replay import replay
 
 __all__ = ["Solver", "run_add1"]
 
@@ -38,7 +39,7 @@ class Solver:
     def run(self, start: Fraction) -> MesRun:
         """The exact run at voter budget `start` (the published details)."""
         order, ties = run_fast(self.fast, start)
-        return replace(replay_exact(self.instance, start, order), ties=tuple(ties))
+        return replace(replay(self.fast, start, order), ties=tuple(ties))
 
 
 def run_add1(solver: Solver) -> tuple[int, MesRun]:

@@ -37,7 +37,10 @@ Ties = list[tuple[int, tuple[int, ...], Fraction]]
 
 @dataclass(frozen=True, slots=True)
 class FastInstance:
-    """Per-project numpy arrays of supporter groups, weights, utilities and weighted utilities."""
+    """Per-project numpy arrays of supporter groups, weights, utilities and weighted utilities.
+
+    `uniform[j]` is the utility every supporter of `j` has when they all have the same (else 0).
+    """
 
     instance: MesInstance
     groups: tuple[npt.NDArray[np.int64], ...]
@@ -45,6 +48,8 @@ class FastInstance:
     utilities: tuple[Floats, ...]
     weighted: tuple[Floats, ...]
     totals: tuple[float, ...]
+    uniform: tuple[float, ...]
+    utilities_int: tuple[npt.NDArray[np.int64], ...]
 
     @classmethod
     def of(cls, instance: MesInstance) -> FastInstance:
@@ -58,6 +63,8 @@ class FastInstance:
             utilities=tuple(r[:, 2].astype(np.float64) for r in rows),
             weighted=weighted,
             totals=tuple(float(w.sum()) for w in weighted),
+            utilities_int=tuple(r[:, 2].copy() for r in rows),
+            uniform=tuple(float(r[0, 2]) if r.size and (r[:, 2] == r[0, 2]).all() else 0.0 for r in rows),
         )
 
 
@@ -69,23 +76,31 @@ def _price(fast: FastInstance, j: int, budgets: Floats) -> float | None:
     """Float rho of project `j`, `None` when clearly unaffordable; raises `_NearTie` when too close to call."""
     cost = float(fast.instance.costs[j])
     held = budgets[fast.groups[j]]
+    rho = cost / fast.totals[j]
+    uniform = fast.uniform[j]
+    if uniform:  # every supporter has the same utility (approval ballots): compare budgets with the cap directly
+        if not np.count_nonzero(held < rho * uniform * (1 + MARGIN)):
+            return rho  # everyone clearly pays the equal share, so the money clearly covers the cost
+        ratio = held / uniform
+    else:
+        ratio = held / fast.utilities[j]
+        if not np.count_nonzero(ratio < rho * (1 + MARGIN)):
+            return rho
     weights = fast.weights[j]
     money = float(np.dot(weights, held))
     if money < cost * (1 - MARGIN):
         return None
     if money <= cost * (1 + MARGIN):
         raise _NearTie
-    ratio = held / fast.utilities[j]
-    rho = cost / fast.totals[j]
     out = ratio < rho
+    count = int(np.count_nonzero(out))
     for _ in range(_PASSES):
-        if not out.any():
-            return rho
         rho = (cost - float(np.dot(weights[out], held[out]))) / (fast.totals[j] - float(fast.weighted[j][out].sum()))
         grown = ratio < rho
-        if np.array_equal(grown, out):
+        grown_count = int(np.count_nonzero(grown))
+        if grown_count == count:  # the set only grows, so an equal count is the same set: a fixed point
             return rho
-        out = grown
+        out, count = grown, grown_count
     return _price_sorted(cost, ratio, weights * held, fast.weighted[j])
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pbvote.tiebreak import natural_key
 from tally._mes_exact import replay_exact, run_exact
 from tally._mes_fast import FastInstance, run_fast
+from tally._mes_replay import replay
 from tally.mes import mes
 from tally.options import Completion, RuleOptions, Satisfaction
 from tests.property.strategies import elections, instances
@@ -42,10 +43,12 @@ def test_ballot_order_does_not_matter(case, completion, rnd):
 def test_fast_path_equals_exact_reference(instance, raises):
     start = Fraction(instance.budget, instance.voters) + raises
     reference = run_exact(instance, start)
-    order, ties = run_fast(FastInstance.of(instance), start)
+    fast = FastInstance.of(instance)
+    order, ties = run_fast(fast, start)
     assert order == reference.order
     assert tuple(ties) == reference.ties
     assert replay_exact(instance, start, order).rounds == reference.rounds
+    assert replay(fast, start, order).rounds == reference.rounds
 
 
 def committee_mes(candidates, approvals, size):
