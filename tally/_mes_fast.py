@@ -54,7 +54,7 @@ class FastInstance:
     @classmethod
     def of(cls, instance: MesInstance) -> FastInstance:
         """Build the arrays once; every run at any voter budget reuses them."""
-        rows = [np.array(s, dtype=np.int64).reshape(-1, 3) for s in instance.supporters]
+        rows = instance.supporter_arrays()
         weighted = tuple((r[:, 1] * r[:, 2]).astype(np.float64) for r in rows)
         return cls(
             instance=instance,

@@ -78,11 +78,18 @@ def _float_rho(cost: int, entries: Entries) -> float:
     return approx
 
 
-def _drain(cost: int, entries: Entries, classes: _Classes, candidates: Sequence[int]) -> tuple[Fraction, set[int]]:
-    """The exact loop of `price` over `candidates` (the others are assumed to pay their full share)."""
+def _drain(
+    cost: int, entries: Entries, classes: _Classes, candidates: Sequence[int], sure: Sequence[int] = ()
+) -> tuple[Fraction, set[int]]:
+    """The exact loop of `price` over part of the entries.
+
+    `sure` entries run out, `candidates` are checked from the poorest up, and the rest are assumed to pay their
+    full share.
+    """
     cls, utils, voters, _ = entries
-    remaining, left = Fraction(cost), int(np.dot(voters, utils))
-    drained: set[int] = set()
+    drained = set(sure)
+    remaining = cost - sum((int(voters[k]) * classes.value(int(cls[k])) for k in sure), Fraction(0))
+    left = int(np.dot(voters, utils)) - sum(int(voters[k]) * int(utils[k]) for k in sure)
     for k in sorted(candidates, key=lambda k: classes.value(int(cls[k])) / int(utils[k])):
         b, u, w = classes.value(int(cls[k])), int(utils[k]), int(voters[k])
         if b * left >= remaining * u:
@@ -96,14 +103,19 @@ def _drain(cost: int, entries: Entries, classes: _Classes, candidates: Sequence[
 
 
 def _rho(cost: int, entries: Entries, classes: _Classes) -> tuple[Fraction, set[int]]:
-    """Exact rho and the entries with `b < rho * u`, from exact budgets of the entries near or below the share."""
+    """Exact rho and the entries with `b < rho * u`, from exact budgets of the entries near or below the share.
+
+    Entries far below the float rho surely run out and far above surely pay their share; only the band between
+    is ordered exactly. The result stands when the exact rho lands within `MARGIN` of the float one, which puts
+    it inside the band; otherwise every entry is ordered exactly.
+    """
     approx = _float_rho(cost, entries)
-    if np.isfinite(approx):
+    if np.isfinite(approx) and approx > 0:
         ratio = entries[3] / entries[1]
-        unsure = np.flatnonzero(ratio <= approx * (1 + 4 * MARGIN)).tolist()
-        rho, drained = _drain(cost, entries, classes, unsure)
-        # Valid when rho sits below every assumed payer's ratio (all above approx * (1 + 4 MARGIN)).
-        if float(rho) <= approx * (1 + MARGIN):
+        sure = np.flatnonzero(ratio < approx * (1 - 4 * MARGIN)).tolist()
+        band = np.flatnonzero(np.abs(ratio - approx) <= 4 * MARGIN * approx).tolist()
+        rho, drained = _drain(cost, entries, classes, band, sure)
+        if abs(float(rho) - approx) <= MARGIN * approx:
             return rho, drained
     return _drain(cost, entries, classes, range(len(entries[0])))
 
