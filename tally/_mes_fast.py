@@ -14,6 +14,7 @@ start from "nobody runs out", add the supporters who cannot pay that share, and 
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -115,22 +116,36 @@ def _price_sorted(cost: float, ratio: Floats, paid: Floats, weighted: Floats) ->
     return float(rhos[stops[0]])
 
 
-def _round(fast: FastInstance, last: dict[int, float], budgets: Floats) -> int | None:
-    """Choose the next project, updating the lazy prices in `last`; `None` when nothing is affordable."""
+def _round(
+    fast: FastInstance, last: dict[int, float], heap: list[tuple[float, int, int]], budgets: Floats
+) -> int | None:
+    """Choose the next project, updating the lazy prices in `last`; `None` when nothing is affordable.
+
+    `heap` holds `(last rho, rank, project)`; entries whose rho is no longer the project's last are stale.
+    """
     rank = fast.instance.rank
     best, best_j = np.inf, -1
     priced: list[tuple[float, int]] = []
-    for j in sorted(last, key=lambda j: (last[j], rank[j])):
-        if last[j] > best * (1 + MARGIN):
-            break  # later projects' rhos are at least their last ones, too far above the best to tie
-        rho = _price(fast, j, budgets)
-        if rho is None:
-            del last[j]
-            continue
-        last[j] = rho
-        priced.append((rho, j))
-        if rho < best:
-            best, best_j = rho, j
+    try:
+        while heap:
+            value, _, j = heap[0]
+            if last.get(j) != value:
+                heapq.heappop(heap)
+                continue
+            if value > best * (1 + MARGIN):
+                break  # every other project's rho is at least its last one, too far above the best to tie
+            heapq.heappop(heap)
+            rho = _price(fast, j, budgets)
+            if rho is None:
+                del last[j]
+                continue
+            last[j] = rho
+            priced.append((rho, j))
+            if rho < best:
+                best, best_j = rho, j
+    finally:
+        for rho, j in priced:
+            heapq.heappush(heap, (rho, rank[j], j))
     if best_j < 0:
         return None
     if any(j != best_j and rho <= best * (1 + MARGIN) for rho, j in priced):
@@ -178,11 +193,15 @@ def run_fast(fast: FastInstance, start: Fraction) -> tuple[tuple[int, ...], Ties
     order: list[int] = []
     ties: Ties = []
     exact = _Exact(fast, start)
+    heap = [(0.0, fast.instance.rank[j], j) for j in last]
+    heapq.heapify(heap)
     while True:
         try:
-            j = _round(fast, last, budgets)
+            j = _round(fast, last, heap, budgets)
         except _NearTie:
             tied, exact_rho = exact.round(order, last)
+            heap = [(value, fast.instance.rank[k], k) for k, value in last.items()]
+            heapq.heapify(heap)
             if len(tied) > 1:
                 ties.append((len(order), tied, exact_rho))
             j = tied[0] if tied else None
