@@ -109,6 +109,8 @@ def build_instance(
     # One entry per (project, group), summing points if a ballot names a project twice; sorted by project.
     keys, inverse = np.unique(projects * max(len(compiled.groups), 1) + groups, return_inverse=True)
     summed = np.bincount(inverse, weights=points).round().astype(np.int64)
+    if not any(compiled.points):
+        summed = np.minimum(summed, 1)  # an approval named twice is still one approval
     projects, groups = keys // max(len(compiled.groups), 1), keys % max(len(compiled.groups), 1)
     utilities = summed * (costs[projects] if satisfaction is Satisfaction.COST else 1)
     keep = utilities > 0
