@@ -5,6 +5,12 @@ MES is rerun, for as long as the MES outcome still costs at most the real budget
 kept (RULES-NOTES.md: stopping instead at the first outcome to which nothing can be added, as pabutools'
 `voter_budget_increment` and equalshares.net's default do, funds different projects on real data). Raising stops
 too once every supported project is funded, since no further raise can change the outcome.
+
+The starting budget is exact (pabutools does the same); the equalshares.net tool rounds it down to a whole
+currency unit by default. The published details are those of the run kept. The stepwise search is what the
+cities ran; ADD-OPT (Kraiczy, Robinson and Elkind 2025) computes the outcome-changing raise directly, but for
+Exact Equal Shares, a different rule (its repository robinsonaisaac/Scalable_Proportional_PB: "ADD-OPT and
+ADD-OPT-SKIP are EES-specific"; MES gets only add-one there too), so it is not used here.
 """
 
 from __future__ import annotations

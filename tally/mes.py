@@ -13,10 +13,22 @@ Options:
         `equalshares/add1` ran.
     comparison: keep the greedy outcome instead when more voters prefer it (`tally._mes_compare`).
 
+Details (`Allocation.details`, exact fractions as text, never floats):
+    rounds: one object per funded project in order: `project`, `cost`, `phase` (`mes`; `add1` when the run
+        was at a raised voter budget; `greedy` for the greedy completion or a kept greedy outcome); for MES
+        rounds `rho` (each supporter paid `min(budget, rho * utility)`), `payment_cap` (rho times the utility of
+        one approval or point: the most a one-point supporter paid), `payers` (voters who paid something),
+        `exhausted` (payers who paid all they had left) and `paid` (the total, the cost); for greedy rounds
+        `score`.
+    start_voter_budget, voter_budget: `budget / voters` and the voter budget of the run kept.
+    add1_increments: the raises kept (Add1 only).
+    comparison: `mes_backers`, `greedy_backers`, `kept` (with `comparison` only).
+
 Ties: exactly equal rhos (or greedy scores) go by `RuleOptions.tie_break`; each is recorded in `Allocation.ties`.
-Complexity: O(rounds * supporters * log) per run on grouped ballots, times the number of Add1 raises.
-The outcome is decided by `tally._mes_fast` where floats are far from any tie and by the exact reference
-`tally._mes_exact` otherwise; every published number is exact.
+Complexity: O(rounds * supporters) numpy work per run on grouped ballots, times the number of Add1 raises.
+Exactness: `tally._mes_fast` decides each round in floats when no other choice is within a relative 1e-9 and
+in exact arithmetic (`tally._mes_exact`) otherwise; `tally._mes_replay` then recomputes every published number
+exactly. Property tests check this against the plain `Fraction` reference `tally._mes_exact.run_exact`.
 
 >>> from pbvote.ballot import Ballot
 >>> from pbvote.election import Election
