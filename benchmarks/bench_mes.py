@@ -1,7 +1,8 @@
 """Quick timings of `mes` on the real pabulib files and on a seeded synthetic approval election.
 
-Run: `.venv/bin/python benchmarks/bench_mes.py [--synthetic VOTERS PROJECTS]`. Prints wall-clock seconds per
-variant and the peak resident memory; nothing here is asserted (timings vary by machine).
+Run: `.venv/bin/python benchmarks/bench_mes.py [--synthetic VOTERS PROJECTS [--completion add1]]`. Prints
+wall-clock and CPU seconds per variant (the rule only, after the file is read) and the peak resident memory;
+nothing here is asserted (timings vary by machine and load).
 """
 
 from __future__ import annotations
@@ -42,12 +43,12 @@ def synthetic(voters: int, projects: int, seed: int = 2024) -> tuple[Election, l
 
 
 def time_one(label: str, election: Election, ballots: list[Ballot], options: RuleOptions) -> None:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     allocation = mes(election, ballots, options)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     raises = allocation.details.get("add1_increments", "-")
     print(
-        f"{label:40} {options.satisfaction!s:12} {options.completion!s:12} {seconds:8.3f} s"
+        f"{label:40} {options.satisfaction!s:12} {options.completion!s:12} {seconds:8.3f} s wall {cpu:8.3f} s cpu"
         f"  funded {len(allocation.selected):3}  raises {raises}"
     )
 

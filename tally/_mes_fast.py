@@ -50,6 +50,7 @@ class FastInstance:
     weighted: tuple[Floats, ...]
     totals: tuple[float, ...]
     uniform: tuple[float, ...]
+    voters: tuple[float, ...]
     utilities_int: tuple[npt.NDArray[np.int64], ...]
 
     @classmethod
@@ -65,6 +66,7 @@ class FastInstance:
             weighted=weighted,
             totals=tuple(float(w.sum()) for w in weighted),
             utilities_int=tuple(r[:, 2].copy() for r in rows),
+            voters=tuple(float(r[:, 1].sum()) for r in rows),
             uniform=tuple(float(r[0, 2]) if r.size and (r[:, 2] == r[0, 2]).all() else 0.0 for r in rows),
         )
 
@@ -73,26 +75,27 @@ class _NearTie(Exception):
     """A signal, not an error: a decision is too close to call in floats."""
 
 
+class _Unaffordable(Exception):
+    """A signal, not an error: the supporters clearly cannot pay."""
+
+
 def _price(fast: FastInstance, j: int, budgets: Floats) -> float | None:
     """Float rho of project `j`, `None` when clearly unaffordable; raises `_NearTie` when too close to call."""
+    uniform = fast.uniform[j]
+    if uniform:  # approval ballots: every supporter has the same utility, so work with payments directly
+        cap = _cap(fast, j, budgets)
+        return None if cap is None else cap / uniform
     cost = float(fast.instance.costs[j])
     held = budgets[fast.groups[j]]
     rho = cost / fast.totals[j]
-    uniform = fast.uniform[j]
-    if uniform:  # every supporter has the same utility (approval ballots): compare budgets with the cap directly
-        if not np.count_nonzero(held < rho * uniform * (1 + MARGIN)):
-            return rho  # everyone clearly pays the equal share, so the money clearly covers the cost
-        ratio = held / uniform
-    else:
-        ratio = held / fast.utilities[j]
-        if not np.count_nonzero(ratio < rho * (1 + MARGIN)):
-            return rho
+    ratio = held / fast.utilities[j]
+    if not np.count_nonzero(ratio < rho * (1 + MARGIN)):
+        return rho  # everyone clearly pays the equal share, so the money clearly covers the cost
     weights = fast.weights[j]
-    money = float(np.dot(weights, held))
-    if money < cost * (1 - MARGIN):
+    try:
+        _check_money(float(np.dot(weights, held)), cost)
+    except _Unaffordable:
         return None
-    if money <= cost * (1 + MARGIN):
-        raise _NearTie
     out = ratio < rho
     count = int(np.count_nonzero(out))
     for _ in range(_PASSES):
@@ -103,6 +106,41 @@ def _price(fast: FastInstance, j: int, budgets: Floats) -> float | None:
             return rho
         out, count = grown, grown_count
     return _price_sorted(cost, ratio, weights * held, fast.weighted[j])
+
+
+def _check_money(money: float, cost: float) -> None:
+    """Raise `_Unaffordable` when the supporters clearly cannot pay, `_NearTie` when it is too close to call."""
+    if money < cost * (1 - MARGIN):
+        raise _Unaffordable
+    if money <= cost * (1 + MARGIN):
+        raise _NearTie
+
+
+def _cap(fast: FastInstance, j: int, budgets: Floats) -> float | None:
+    """The most any supporter of `j` pays when all have the same utility: water-filling on budgets."""
+    cost = float(fast.instance.costs[j])
+    held = budgets[fast.groups[j]]
+    voters = fast.voters[j]
+    cap = cost / voters
+    out = held < cap * (1 + MARGIN)
+    if not out.any():
+        return cap
+    weights = fast.weights[j]
+    paid = weights * held
+    try:
+        _check_money(float(paid.sum()), cost)
+    except _Unaffordable:
+        return None
+    out = held < cap
+    count = int(np.count_nonzero(out))
+    for _ in range(_PASSES):
+        cap = (cost - float(paid[out].sum())) / (voters - float(weights[out].sum()))
+        grown = held < cap
+        grown_count = int(np.count_nonzero(grown))
+        if grown_count == count:
+            return cap
+        out, count = grown, grown_count
+    return _price_sorted(cost, held, paid, weights)
 
 
 def _price_sorted(cost: float, ratio: Floats, paid: Floats, weighted: Floats) -> float:
