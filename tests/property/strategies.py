@@ -36,8 +36,10 @@ def instances(draw):
     costs = tuple(base * draw(st.integers(1, 6)) + draw(st.integers(-2, 2)) * (base > 1) for _ in range(count))
     weights = tuple(draw(st.sampled_from([1, 2, 3, 999_999, 1_000_000, 1_000_001])) for _ in range(groups))
     supporters = []
+    shared = draw(st.booleans())  # the same supporters everywhere: rhos tie exactly, floats differ in the last bit
+    common = draw(st.lists(st.integers(0, groups - 1), unique=True, min_size=1, max_size=groups))
     for j in range(count):
-        members = draw(st.lists(st.integers(0, groups - 1), unique=True, max_size=groups))
+        members = common if shared else draw(st.lists(st.integers(0, groups - 1), unique=True, max_size=groups))
         utility = draw(st.sampled_from([1, costs[j]]))
         supporters.append(tuple((g, weights[g], max(utility, 1)) for g in sorted(members)))
     voters = sum(weights)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pbvote.tiebreak import natural_key
 from tally._mes_exact import replay_exact, run_exact
 from tally._mes_fast import FastInstance, run_fast
+from tally._mes_instance import MesInstance
 from tally._mes_replay import replay
 from tally.mes import mes
 from tally.options import Completion, RuleOptions, Satisfaction
@@ -98,3 +99,16 @@ def test_committee_reference_sorts_like_pbvote():
     # pbvote's natural order, so both rules use one tie order.
     ids = [f"p{j}" for j in range(6)]
     assert sorted(ids) == sorted(ids, key=natural_key)
+
+
+def test_fast_path_defers_float_near_ties_to_exact_arithmetic():
+    # Costs 1 and 5 with cost utilities, each paid by the same 3 voters: rho is 1/3 for both, an exact tie that
+    # the tie-break gives to project 1. In floats (1/3)/1 = 0.3333333333333333 but (5/3)/5 = 0.33333333333333337,
+    # so a float comparison alone would fund project 0 first.
+    instance = MesInstance((1, 5), (((0, 3, 1),), ((0, 3, 5),)), (3,), 3, 100, (1, 0))
+    start = Fraction(100, 3)
+    reference = run_exact(instance, start)
+    assert reference.order == (1, 0)
+    assert reference.ties == ((0, (1, 0), Fraction(1, 3)),)
+    order, ties = run_fast(FastInstance.of(instance), start)
+    assert (order, tuple(ties)) == (reference.order, reference.ties)
