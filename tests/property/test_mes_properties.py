@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -112,3 +113,12 @@ def test_fast_path_defers_float_near_ties_to_exact_arithmetic():
     assert reference.ties == ((0, (1, 0), Fraction(1, 3)),)
     order, ties = run_fast(FastInstance.of(instance), start)
     assert (order, tuple(ties)) == (reference.order, reference.ties)
+
+
+def test_fast_path_defers_money_equal_to_cost_to_exact_arithmetic():
+    # Six voters with 1/6 each can pay exactly 1, but numpy's dot of six float 1/6s is 0.9999999999999999.
+    instance = MesInstance((1,), (tuple((g, 1, 1) for g in range(6)),), (1,) * 6, 6, 1, (0,))
+    assert float(np.dot(np.ones(6), np.full(6, 1 / 6))) < 1
+    assert run_exact(instance, Fraction(1, 6)).order == (0,)
+    assert run_fast(FastInstance.of(instance), Fraction(1, 6))[0] == (0,)
+    assert replay(FastInstance.of(instance), Fraction(1, 6), (0,)).rounds[0].exhausted == 6

@@ -74,3 +74,12 @@ def test_price_pays_the_poor_all_they_have():
     # They hold 45 in all: 46 is unaffordable; 45 drains everyone, and the richest pay 20 = rho * 30.
     assert price(46, supporters, budgets) is None
     assert price(45, supporters, budgets) == Fraction(20, 30)
+
+
+def test_price_decides_money_equal_to_cost_exactly():
+    # Ten voters with 1/10 each can pay exactly 1, but ten float 0.1s add up to 0.9999999999999999: the float
+    # hint alone would call the project unaffordable. Everyone pays all: rho = 1/10 per unit of utility.
+    supporters = [(g, 1, 1) for g in range(10)]
+    budgets = [Fraction(1, 10) for _ in range(10)]
+    assert sum(float(b) for b in budgets) < 1
+    assert price(1, supporters, budgets) == price_reference(1, supporters, budgets) == Fraction(1, 10)
