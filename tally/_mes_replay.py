@@ -88,7 +88,7 @@ def _drain(
     """
     cls, utils, voters, _ = entries
     drained = set(sure)
-    remaining = cost - sum((int(voters[k]) * classes.value(int(cls[k])) for k in sure), Fraction(0))
+    remaining = cost - _weighted_sum(classes, entries, sure)
     left = int(np.dot(voters, utils)) - sum(int(voters[k]) * int(utils[k]) for k in sure)
     for k in sorted(candidates, key=lambda k: classes.value(int(cls[k])) / int(utils[k])):
         b, u, w = classes.value(int(cls[k])), int(utils[k]), int(voters[k])
@@ -157,6 +157,20 @@ def _exact_dot(a: Ints, b: Ints) -> int:
     return sum(x * y for x, y in zip(a.tolist(), b.tolist(), strict=True))
 
 
+def _weighted_sum(classes: _Classes, entries: Entries, which: Sequence[int]) -> Fraction:
+    """`sum(voters * budget)` over the entries `which`, adding integer numerators per denominator first.
+
+    Budgets that went through the same payments share denominators, so this does a few `Fraction` additions
+    instead of one per entry.
+    """
+    cls, _, voters, _ = entries
+    numerators: dict[int, int] = {}
+    for k in which:
+        value = classes.value(int(cls[k]))
+        numerators[value.denominator] = numerators.get(value.denominator, 0) + int(voters[k]) * value.numerator
+    return sum((Fraction(n, d) for d, n in numerators.items()), Fraction(0))
+
+
 def _charge(entries: Entries, rho: Fraction, drained: set[int], classes: _Classes, project: int) -> MesRound:
     """The round's record: who paid, who paid everything, and the exact total."""
     cls, utils, voters, _ = entries
@@ -165,7 +179,7 @@ def _charge(entries: Entries, rho: Fraction, drained: set[int], classes: _Classe
     capped[sorted(emptied)] = False
     capped &= cls != 0
     exhausted = sum(int(voters[k]) for k in emptied if cls[k])
-    paid = sum((int(voters[k]) * classes.value(int(cls[k])) for k in emptied if cls[k]), Fraction(0))
+    paid = _weighted_sum(classes, entries, [k for k in emptied if cls[k]])
     capped_utility = _exact_dot(voters[capped], utils[capped])
     payers = exhausted + (int(voters[capped].sum()) if rho else 0)
     return MesRound(project, rho, payers, exhausted, paid + rho * capped_utility)

@@ -58,7 +58,7 @@ from tally._mes_greedy import greedy_fill, scores
 from tally._mes_instance import MesInstance, build_instance
 from tally.allocation import Allocation, Tie, fraction_text
 from tally.options import Completion, RuleOptions, Satisfaction
-from tally.profile import compile_profile
+from tally.profile import CompiledProfile, compile_profile
 
 __all__ = ["DEFAULT_COMPLETION", "mes"]
 
@@ -70,7 +70,7 @@ Names = tuple[ProjectId, ...]
 Outcome = tuple[list[int], list[JsonValue], Steps]
 
 
-def _check(election: Election, profile: Profile, options: RuleOptions) -> Completion:
+def _check(election: Election, options: RuleOptions) -> Completion:
     if not isinstance(options.satisfaction, Satisfaction):
         raise InvalidRuleOptions(f"mes: unknown satisfaction {options.satisfaction!r}; use cost or cardinality")
     completion = DEFAULT_COMPLETION if options.completion is None else options.completion
@@ -78,11 +78,18 @@ def _check(election: Election, profile: Profile, options: RuleOptions) -> Comple
         raise InvalidRuleOptions(f"mes: unknown completion {completion!r}; use none, greedy, add1 or add1-greedy")
     if election.districts:
         raise InvalidElection("mes: run each district's election separately (Election.district_election)")
-    for ballot in profile:
-        for pid in ballot.selections:
-            if not election.has_project(pid):
-                raise InvalidElection(f"mes: ballot {ballot.voter_id!r} names unknown project {pid!r}")
     return completion
+
+
+def _compile(election: Election, profile: Profile) -> CompiledProfile:
+    try:
+        return compile_profile(election, profile)
+    except KeyError:
+        for ballot in profile:
+            for pid in ballot.selections:
+                if not election.has_project(pid):
+                    raise InvalidElection(f"mes: ballot {ballot.voter_id!r} names unknown project {pid!r}") from None
+        raise
 
 
 def mes(election: Election, profile: Profile, options: RuleOptions) -> Allocation:
@@ -92,8 +99,8 @@ def mes(election: Election, profile: Profile, options: RuleOptions) -> Allocatio
         InvalidRuleOptions: for an unknown satisfaction or completion.
         InvalidElection: for an election with districts, or a ballot naming an unknown project.
     """
-    completion = _check(election, profile, options)
-    compiled = compile_profile(election, profile)
+    completion = _check(election, options)
+    compiled = _compile(election, profile)
     places = options.tie_break.rank(election.projects, compiled.support_by_id())
     rank = tuple(places[pid] for pid in compiled.project_ids)
     instance = build_instance(compiled, election.budget, options.satisfaction, rank)
