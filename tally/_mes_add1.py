@@ -15,11 +15,14 @@ ADD-OPT-SKIP are EES-specific"; MES gets only add-one there too), so it is not u
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
+import numpy as np
+
 from tally._mes_exact import MesRun
-from tally._mes_fast import FastInstance, run_fast
+from tally._mes_fast import MARGIN, FastInstance, FastRun, run_fast_full
 from tally._mes_instance import MesInstance
 from tally._mes_replay import replay
 
@@ -38,20 +41,21 @@ class Solver:
         """Prepare the fast path's arrays once."""
         return cls(instance, FastInstance.of(instance))
 
-    def order(self, start: Fraction) -> tuple[int, ...]:
-        """The funding order at voter budget `start`."""
-        return run_fast(self.fast, start)[0]
+    def order(self, start: Fraction) -> FastRun:
+        """The fast run at voter budget `start`."""
+        return run_fast_full(self.fast, start)
 
     def run(self, start: Fraction) -> MesRun:
         """The exact run at voter budget `start` (the published details)."""
-        order, ties = run_fast(self.fast, start)
-        return replace(replay(self.fast, start, order), ties=tuple(ties))
+        fast = run_fast_full(self.fast, start)
+        return replace(replay(self.fast, start, fast.order), ties=fast.ties)
 
 
 def run_add1(solver: Solver) -> tuple[int, MesRun]:
     """Raise the voter budget one unit at a time; the number of raises kept and the exact final run.
 
-    Complexity: one MES run per raise; the number of raises is at most about the largest project cost.
+    Complexity: one MES run per raise, except over calm stretches (see `_calm_raises`), which are crossed in
+    one step; the number of raises is at most about the largest project cost.
     """
     instance = solver.instance
     start = Fraction(instance.budget, max(instance.voters, 1))
@@ -59,11 +63,39 @@ def run_add1(solver: Solver) -> tuple[int, MesRun]:
     kept = 0
     raises = 0
     while True:
-        order = solver.order(start + raises)
-        if sum(instance.costs[j] for j in order) > instance.budget:
+        run = solver.order(start + raises)
+        if sum(instance.costs[j] for j in run.order) > instance.budget:
             break
         kept = raises
-        if set(order) == supported:
+        if set(run.order) == supported:
             break
-        raises += 1
+        raises += _calm_raises(solver, run, start + raises, supported - set(run.order))
+        kept = raises - 1  # the raises skipped fund the same projects, all within the budget
     return kept, solver.run(start + kept)
+
+
+def _calm_raises(solver: Solver, run: FastRun, start: Fraction, unfunded: set[int]) -> int:
+    """How many raises leave a calm run's outcome unchanged, plus one (1 when nothing can be said).
+
+    In a calm run every payment is `rho * u` with rho = cost / total utility, independent of the voter budget,
+    so a higher budget replays the same rounds and each voter ends with exactly the raise more. If every unfunded
+    project's rho is above every funded one's even before anyone runs out (cost / total utility, a lower
+    bound), none can come earlier, and the outcome first changes when one becomes affordable at the end:
+    when its supporters' money at the end, which grows by their number per raise, reaches its cost.
+    """
+    instance = solver.instance
+    if not run.calm:
+        return 1
+    if any(instance.costs[j] / solver.fast.totals[j] <= run.top * (1 + MARGIN) ** 2 for j in unfunded):
+        return 1
+    arrays = instance.supporter_arrays()
+    steps = []
+    for j in unfunded:
+        groups, weights = arrays[j][:, 0], arrays[j][:, 1]
+        money = int(weights.sum()) * start
+        for s in run.order:
+            _, mine, theirs = np.intersect1d(groups, arrays[s][:, 0], assume_unique=True, return_indices=True)
+            paid = int(np.dot(weights[mine], arrays[s][theirs, 2]))
+            money -= Fraction(instance.costs[s] * paid, int(np.dot(arrays[s][:, 1], arrays[s][:, 2])))
+        steps.append(math.ceil((instance.costs[j] - money) / int(weights.sum())))
+    return max(1, min(steps))

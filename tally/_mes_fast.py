@@ -24,7 +24,7 @@ import numpy.typing as npt
 from tally._mes_exact import choose, pay, price
 from tally._mes_instance import MesInstance
 
-__all__ = ["MARGIN", "FastInstance", "run_fast"]
+__all__ = ["MARGIN", "FastInstance", "FastRun", "run_fast", "run_fast_full"]
 
 MARGIN = 1e-9
 """Relative gap below which two floats are treated as a possible tie and exact arithmetic decides."""
@@ -221,10 +221,34 @@ class _Exact:
         return tied, prices[tied[0]] if tied else Fraction(0)
 
 
-def run_fast(fast: FastInstance, start: Fraction) -> tuple[tuple[int, ...], Ties]:
-    """The funding order of MES at voter budget `start`, and the exact ties broken on the way.
+@dataclass(frozen=True, slots=True)
+class FastRun:
+    """A fast run: the funding order, the exact ties broken, and facts that let Add1 skip raises.
 
-    Complexity: O(rounds * (projects log projects + priced supporters)) in numpy, plus exact rounds near ties.
+    Attributes:
+        order: the funded project indices in order.
+        ties: `(round, candidates in tie-break order, exact rho)` per exact tie.
+        calm: no supporter came within `MARGIN` of running out in any round, so every payment was `rho * u`
+            with rho = cost / total utility, whatever the voter budget above this one.
+        top: the largest rho paid (a float, only compared with a margin).
+    """
+
+    order: tuple[int, ...]
+    ties: tuple[tuple[int, tuple[int, ...], Fraction], ...]
+    calm: bool
+    top: float
+
+
+def run_fast(fast: FastInstance, start: Fraction) -> tuple[tuple[int, ...], Ties]:
+    """The funding order of MES at voter budget `start`, and the exact ties broken on the way."""
+    run = run_fast_full(fast, start)
+    return run.order, list(run.ties)
+
+
+def run_fast_full(fast: FastInstance, start: Fraction) -> FastRun:
+    """MES at voter budget `start` in floats, exact near ties; see `FastRun`.
+
+    Complexity: O(rounds * (log projects + priced supporters)) in numpy, plus exact rounds near ties.
     """
     budgets = np.full(len(fast.instance.weights), float(start), dtype=np.float64)
     last = {j: 0.0 for j in range(fast.instance.projects) if fast.groups[j].size}
@@ -233,6 +257,7 @@ def run_fast(fast: FastInstance, start: Fraction) -> tuple[tuple[int, ...], Ties
     exact = _Exact(fast, start)
     heap = [(0.0, fast.instance.rank[j], j) for j in last]
     heapq.heapify(heap)
+    calm, top = True, 0.0
     while True:
         try:
             j = _round(fast, last, heap, budgets)
@@ -244,9 +269,12 @@ def run_fast(fast: FastInstance, start: Fraction) -> tuple[tuple[int, ...], Ties
                 ties.append((len(order), tied, exact_rho))
             j = tied[0] if tied else None
         if j is None:
-            return tuple(order), ties
+            return FastRun(tuple(order), tuple(ties), calm, top)
         rho = last.pop(j)
         groups = fast.groups[j]
         held = budgets[groups]
-        budgets[groups] = held - np.minimum(held, rho * fast.utilities[j])
+        share = rho * fast.utilities[j]
+        calm = calm and not np.count_nonzero(held < share * (1 + MARGIN))
+        top = max(top, rho)
+        budgets[groups] = held - np.minimum(held, share)
         order.append(j)

@@ -206,3 +206,19 @@ def test_tie_break_order_decides_and_is_recorded():
     assert allocation.selected == ("a", "b")
     assert allocation.ties[0].candidates == ("a", "b")
     assert allocation.ties[0].tie_break == "max-cost,id"
+
+
+def test_add1_crosses_a_calm_stretch_in_one_step():
+    # Budget 100, 10 voters with 10 each. A costs 50 and all approve it: each pays 5 (rho 1/10), nobody runs
+    # out. X costs 10**9 and only voter 0 approves it (rho 1 at best). Each raise k funds A alone (cost 50) until
+    # voter 0 holds 10**9 after paying 5: 10 + k - 5 >= 10**9 at k = 10**9 - 5, where A + X overspend. Add1 keeps
+    # k = 10**9 - 6 (voter budget 10**9 + 4). Stepping one unit at a time would take a billion MES runs.
+    allocation = mes(
+        election(100, {"A": 50, "X": 10**9}),
+        ballots([(1, ["A", "X"]), (9, ["A"])]),
+        RuleOptions(completion=Completion.ADD1),
+    )
+    assert allocation.selected == ("A",)
+    assert allocation.details["add1_increments"] == 10**9 - 6
+    assert allocation.details["voter_budget"] == str(10**9 + 4)
+    assert allocation.details["rounds"][0]["rho"] == "1/10"
