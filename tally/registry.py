@@ -13,6 +13,7 @@ from pbvote.tiebreak import natural_key
 from tally.allocation import Allocation
 from tally.greedy import greedy, greedy_no_skip, greedy_per_cost, greedy_threshold
 from tally.knapsack import max_welfare
+from tally.mes import mes
 from tally.options import RuleOptions
 from tally.phragmen import phragmen
 
@@ -33,6 +34,7 @@ RULES: Mapping[str, AllocationRule] = {
     "greedy-per-cost": greedy_per_cost,
     "greedy-threshold": greedy_threshold,
     "max-welfare": max_welfare,
+    "mes": mes,
     "phragmen": phragmen,
 }
 

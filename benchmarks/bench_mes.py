@@ -1,0 +1,80 @@
+"""Quick timings of `mes` on the real pabulib files and on a seeded synthetic approval election.
+
+Run: `.venv/bin/python benchmarks/bench_mes.py [--synthetic VOTERS PROJECTS [--completion add1]]`. Prints
+wall-clock and CPU seconds per variant (the rule only, after the file is read) and the peak resident memory;
+nothing here is asserted (timings vary by machine and load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import time
+from pathlib import Path
+
+from pbvote.ballot import Ballot
+from pbvote.election import Election
+from pbvote.pabulib import read_pb
+from pbvote.project import Project, ProjectId
+from tally.mes import mes
+from tally.options import Completion, RuleOptions, Satisfaction
+
+PABULIB = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pabulib"
+VARIANTS = [
+    (Satisfaction.COST, Completion.NONE),
+    (Satisfaction.COST, Completion.ADD1),
+    (Satisfaction.COST, Completion.ADD1_GREEDY),
+    (Satisfaction.CARDINALITY, Completion.ADD1),
+]
+
+
+def synthetic(voters: int, projects: int, seed: int = 2024) -> tuple[Election, list[Ballot]]:
+    """A seeded approval election: costs 10k-500k, each voter approves 1-10 projects, popularity skewed."""
+    rng = random.Random(seed)
+    items = tuple(Project(ProjectId(f"p{j}"), rng.randrange(10_000, 500_000, 1_000)) for j in range(projects))
+    popularity = [rng.random() ** 2 for _ in range(projects)]
+    ids = [p.id for p in items]
+    ballots = [
+        Ballot(str(i), tuple(set(rng.choices(ids, weights=popularity, k=rng.randint(1, 10))))) for i in range(voters)
+    ]
+    budget = sum(p.cost for p in items) // 4
+    return Election(budget, items), ballots
+
+
+def time_one(label: str, election: Election, ballots: list[Ballot], options: RuleOptions) -> None:
+    started, cpu = time.perf_counter(), time.process_time()
+    allocation = mes(election, ballots, options)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    raises = allocation.details.get("add1_increments", "-")
+    print(
+        f"{label:40} {options.satisfaction!s:12} {options.completion!s:12} {seconds:8.3f} s wall {cpu:8.3f} s cpu"
+        f"  funded {len(allocation.selected):3}  raises {raises}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--synthetic", nargs=2, type=int, metavar=("VOTERS", "PROJECTS"))
+    parser.add_argument("--completion", default="none")
+    args = parser.parse_args()
+    if args.synthetic:
+        election, ballots = synthetic(*args.synthetic)
+        time_one(
+            f"synthetic {args.synthetic[0]}x{args.synthetic[1]}",
+            election,
+            ballots,
+            RuleOptions(completion=Completion(args.completion)),
+        )
+    else:
+        for path in sorted(PABULIB.glob("*.pb")):
+            pb = read_pb(str(path))
+            for satisfaction, completion in VARIANTS:
+                options = RuleOptions(satisfaction=satisfaction, completion=completion)
+                time_one(path.stem, pb.election, list(pb.ballots), options)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

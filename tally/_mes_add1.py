@@ -1,0 +1,101 @@
+"""The Add1 completion of MES, as Wieliczka, Assen and Świecie ran it.
+
+Every voter starts with exactly `budget / voters`; the voter budget is raised by one currency unit at a time and
+MES is rerun, for as long as the MES outcome still costs at most the real budget. The last outcome that does is
+kept (RULES-NOTES.md: stopping instead at the first outcome to which nothing can be added, as pabutools'
+`voter_budget_increment` and equalshares.net's default do, funds different projects on real data). Raising stops
+too once every supported project is funded, since no further raise can change the outcome.
+
+The starting budget is exact (pabutools does the same); the equalshares.net tool rounds it down to a whole
+currency unit by default. The published details are those of the run kept. The stepwise search is what the
+cities ran; ADD-OPT (Kraiczy, Robinson and Elkind 2025) computes the outcome-changing raise directly, but for
+Exact Equal Shares, a different rule (its repository robinsonaisaac/Scalable_Proportional_PB: "ADD-OPT and
+ADD-OPT-SKIP are EES-specific"; MES gets only add-one there too), so it is not used here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+import numpy as np
+
+from tally._mes_exact import MesRun
+from tally._mes_fast import MARGIN, FastInstance, FastRun, run_fast_full
+from tally._mes_instance import MesInstance
+from tally._mes_replay import replay
+
+__all__ = ["Solver", "run_add1"]
+
+
+@dataclass(frozen=True, slots=True)
+class Solver:
+    """Runs MES at any voter budget: the fast path decides, exact arithmetic publishes."""
+
+    instance: MesInstance
+    fast: FastInstance
+
+    @classmethod
+    def of(cls, instance: MesInstance) -> Solver:
+        """Prepare the fast path's arrays once."""
+        return cls(instance, FastInstance.of(instance))
+
+    def order(self, start: Fraction) -> FastRun:
+        """The fast run at voter budget `start`."""
+        return run_fast_full(self.fast, start)
+
+    def run(self, start: Fraction) -> MesRun:
+        """The exact run at voter budget `start` (the published details)."""
+        fast = run_fast_full(self.fast, start)
+        return replace(replay(self.fast, start, fast.order), ties=fast.ties)
+
+
+def run_add1(solver: Solver) -> tuple[int, MesRun]:
+    """Raise the voter budget one unit at a time; the number of raises kept and the exact final run.
+
+    Complexity: one MES run per raise, except over calm stretches (see `_calm_raises`), which are crossed in
+    one step; the number of raises is at most about the largest project cost.
+    """
+    instance = solver.instance
+    start = Fraction(instance.budget, max(instance.voters, 1))
+    supported = {j for j in range(instance.projects) if instance.supporters[j]}
+    kept = 0
+    raises = 0
+    while True:
+        run = solver.order(start + raises)
+        if sum(instance.costs[j] for j in run.order) > instance.budget:
+            break
+        kept = raises
+        if set(run.order) == supported:
+            break
+        raises += _calm_raises(solver, run, start + raises, supported - set(run.order))
+        kept = raises - 1  # the raises skipped fund the same projects, all within the budget
+    return kept, solver.run(start + kept)
+
+
+def _calm_raises(solver: Solver, run: FastRun, start: Fraction, unfunded: set[int]) -> int:
+    """How many raises leave a calm run's outcome unchanged, plus one (1 when nothing can be said).
+
+    In a calm run every payment is `rho * u` with rho = cost / total utility, independent of the voter budget,
+    so a higher budget replays the same rounds and each voter ends with exactly the raise more. If every unfunded
+    project's rho is above every funded one's even before anyone runs out (cost / total utility, a lower
+    bound), none can come earlier, and the outcome first changes when one becomes affordable at the end:
+    when its supporters' money at the end, which grows by their number per raise, reaches its cost.
+    """
+    instance = solver.instance
+    if not run.calm:
+        return 1
+    if any(instance.costs[j] / solver.fast.totals[j] <= run.top * (1 + MARGIN) ** 2 for j in unfunded):
+        return 1
+    arrays = instance.supporter_arrays()
+    steps = []
+    for j in unfunded:
+        groups, weights = arrays[j][:, 0], arrays[j][:, 1]
+        money = int(weights.sum()) * start
+        for s in run.order:
+            _, mine, theirs = np.intersect1d(groups, arrays[s][:, 0], assume_unique=True, return_indices=True)
+            paid = int(np.dot(weights[mine], arrays[s][theirs, 2]))
+            money -= Fraction(instance.costs[s] * paid, int(np.dot(arrays[s][:, 1], arrays[s][:, 2])))
+        steps.append(math.ceil((instance.costs[j] - money) / int(weights.sum())))
+    return max(1, min(steps))

@@ -1,0 +1,48 @@
+"""Hypothesis strategies for elections and MES instances, built to hit ties and near-ties often."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from pbvote.ballot import Ballot, VoteType
+from pbvote.election import BallotRules, Election
+from pbvote.project import Project, ProjectId
+from tally._mes_instance import MesInstance
+
+
+@st.composite
+def elections(draw, *, points: bool = False, unit_costs: bool = False, max_projects: int = 6):
+    """A small election and its ballots; small integer costs make exact ties frequent."""
+    count = draw(st.integers(1, max_projects))
+    costs = [1] * count if unit_costs else draw(st.lists(st.integers(0, 30), min_size=count, max_size=count))
+    projects = tuple(Project(ProjectId(f"p{j}"), cost) for j, cost in enumerate(costs))
+    budget = draw(st.integers(1, count if unit_costs else 80))
+    ids = [p.id for p in projects]
+    vote_type = VoteType.CUMULATIVE if points else VoteType.APPROVAL
+    ballots = []
+    for number in range(draw(st.integers(0, 9))):
+        chosen = draw(st.lists(st.sampled_from(ids), unique=True, max_size=count))
+        given = tuple(draw(st.integers(0, 3)) for _ in chosen) if points else ()
+        ballots.append(Ballot(str(number), tuple(chosen), given))
+    return Election(budget, projects, BallotRules(vote_type=vote_type)), ballots
+
+
+@st.composite
+def instances(draw):
+    """A grouped MES instance with large weights and costs: float rhos then differ in the last few digits."""
+    count = draw(st.integers(1, 5))
+    groups = draw(st.integers(1, 6))
+    base = draw(st.sampled_from([1, 999_983, 10**9]))
+    costs = tuple(base * draw(st.integers(1, 6)) + draw(st.integers(-2, 2)) * (base > 1) for _ in range(count))
+    weights = tuple(draw(st.sampled_from([1, 2, 3, 999_999, 1_000_000, 1_000_001])) for _ in range(groups))
+    supporters = []
+    shared = draw(st.booleans())  # the same supporters everywhere: rhos tie exactly, floats differ in the last bit
+    common = draw(st.lists(st.integers(0, groups - 1), unique=True, min_size=1, max_size=groups))
+    for j in range(count):
+        members = common if shared else draw(st.lists(st.integers(0, groups - 1), unique=True, max_size=groups))
+        utility = draw(st.sampled_from([1, costs[j]]))
+        supporters.append(tuple((g, weights[g], max(utility, 1)) for g in sorted(members)))
+    voters = sum(weights)
+    budget = draw(st.integers(1, max(1, sum(costs))))
+    rank = tuple(draw(st.permutations(range(count))))
+    return MesInstance(costs, tuple(supporters), weights, voters, budget, rank)
