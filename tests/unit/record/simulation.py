@@ -80,7 +80,7 @@ def officials_keys(seed: int) -> dict[str, Ed25519PrivateKey]:
 
 
 def simulate(seed: int = 2024) -> Simulation:
-    rng = random.Random(seed)  # noqa: S311 -- a reproducible simulation, not a secret
+    rng = random.Random(seed)
     projects = tuple(Project(ProjectId(f"p{i}"), rng.randint(10, 60) * 1000, f"Project {i}") for i in range(1, 11))
     rules = BallotRules(vote_type=VoteType.APPROVAL, min_length=1, max_length=4)
     election = Election(150_000, projects, rules, currency="EUR", meta={"description": "Simulated town"})
