@@ -15,6 +15,8 @@ pabutools-specific notes:
 - `mes/*/add1` is the cities' Add1 (README of the data set, RULES-NOTES): `exhaustion_by_budget_increase` with
   `exhaustive_stop=False` and `budget_step` = number of voters (each voter's budget +1 unit per step), keeping the
   last outcome within the real budget.
+- `mes/cost/none@flat` is plain MES on the profile as read, one entry per ballot (no multiprofile), for
+  comparison with figures measured that way.
 - `mes/cost/add1@increment` is pabutools' own `voter_budget_increment=1`, which stops at the first exhaustive
   outcome instead (equalshares.net's default); it is timed against our `mes/cost/add1` to show the difference.
 
@@ -42,6 +44,7 @@ Recipe = Callable[[], Any]
 PREREQUISITE = {
     "mes/cost/greedy": "mes/cost/none",
     "mes/cost/add1": "mes/cost/none",
+    "mes/cost/none@flat": "mes/cost/none",
     "mes/cost/add1@increment": "mes/cost/none",
     "mes/cost/add1-greedy": "mes/cost/add1",
     "mes/cost/add1+comparison": "mes/cost/add1",
@@ -94,8 +97,8 @@ def _sat_classes(vote_type: str) -> tuple[Any, Any]:
     return ScoreCostSat, (ScoreSat if vote_type == "ordinal" else Additive_Cardinal_Sat)
 
 
-def recipes(instance: Any, profile: Any, vote_type: str, tie_breaking: Any) -> dict[str, Recipe]:
-    """Each variant key -> a call of pabutools computing it on `instance` and `profile`."""
+def recipes(instance: Any, profile: Any, flat: Any, vote_type: str, tie_breaking: Any) -> dict[str, Recipe]:
+    """Each variant key -> a call of pabutools computing it on `instance` and `profile` (`flat`: one per ballot)."""
     from pabutools.election import Cardinality_Sat, Cost_Sat  # noqa: PLC0415 -- pabutools is imported only in this process
     from pabutools.rules import (  # noqa: PLC0415 -- pabutools is imported only in this process
         completion_by_rule_combination,
@@ -152,6 +155,7 @@ def recipes(instance: Any, profile: Any, vote_type: str, tie_breaking: Any) -> d
     table["mes/cost/add1@increment"] = lambda: method_of_equal_shares(
         instance, profile, **mes(Cost_Sat), voter_budget_increment=1
     )
+    table["mes/cost/none@flat"] = lambda: method_of_equal_shares(instance, flat, **mes(Cost_Sat))
     table["phragmen"] = lambda: sequential_phragmen(instance, profile, tie_breaking=tie_breaking)
     return table
 
@@ -186,7 +190,6 @@ def run(path: str, variants: list[str], timeout: float, instance_budget: float) 
     profile = flat.as_multiprofile()
     multi_seconds = time.perf_counter() - started
     vote_type = str(instance.meta.get("vote_type", "approval"))
-    del flat
     _emit(
         {
             "event": "parse",
@@ -198,7 +201,7 @@ def run(path: str, variants: list[str], timeout: float, instance_budget: float) 
             "vote_type": vote_type,
         }
     )
-    table = recipes(instance, profile, vote_type, _tie_breaking(profile))
+    table = recipes(instance, profile, flat, vote_type, _tie_breaking(profile))
     statuses: dict[str, str] = {}
     spent = 0.0
     for key in variants:

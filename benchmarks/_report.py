@@ -18,6 +18,9 @@ CITY_RULES = {
 """pabulib's META `rule` -> the variant that computes what the city did."""
 
 
+_UNREGISTERED = {"status": "not registered"}
+
+
 def echo(tool: str, event: dict[str, Any]) -> dict[str, Any]:
     """Print one runner event as a progress line; return it."""
     kind = event.get("event")
@@ -67,7 +70,7 @@ def _explain(key: str, ours: Mapping[str, Any], pab: Mapping[str, Any], load: Ma
 def _row(instance: str, key: str, ours: dict[str, Any], pab: dict[str, Any], load: dict[str, Any]) -> dict[str, Any]:
     base = key.split("@", 1)[0]
     row: dict[str, Any] = {"instance": instance, "variant": key, "ballots": load.get("ballots")}
-    row |= {"ours_status": ours.get("status", "not registered"), "ours_seconds": ours.get("seconds")}
+    row |= {"ours_status": ours.get("status", "not run"), "ours_seconds": ours.get("seconds")}
     row |= {"ours_peak_rss_mib": ours.get("peak_rss_mib"), "ours_selected": ours.get("selected")}
     row |= {"pabutools_status": pab.get("status", "not run"), "pabutools_seconds": pab.get("seconds")}
     row |= {"pabutools_selected": pab.get("selected"), "note": pab.get("note") or ours.get("note") or ""}
@@ -99,7 +102,8 @@ def rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
         keys = [k for k in ours if k not in {"parse", "compile"}]
         keys += [k for k in pab if k not in ours]
         for key in keys:
-            mine = ours.get(key.split("@", 1)[0], {})
+            base = key.split("@", 1)[0]
+            mine = ours.get(base) or ({} if base.split("/")[0] in load.get("registered", ()) else _UNREGISTERED)
             if mine or pab.get(key, {}).get("status") != "n/a":  # skip: neither tool has this variant here
                 out.append(_row(result["instance"], key, mine, pab.get(key, {}), load))
     return out
@@ -140,6 +144,32 @@ def _tick(value: object) -> str:
     return {True: "yes", False: "**no**"}.get(value, "") if isinstance(value, bool) else ""
 
 
+def targets(table: list[dict[str, Any]]) -> list[str]:
+    """The issue's targets, checked: every rule under 1 s on each real file and 10 s on the synthetic election,
+    in at most 2 GB of memory."""
+    misses, peak, runs = [], 0.0, 0
+    for row in table:
+        if row["variant"] in {"parse", "compile"} or row["ours_status"] in {"not registered", "not run"}:
+            continue
+        runs += 1
+        big = str(row["instance"]).startswith("synthetic")
+        limit = 10.0 if big else 1.0
+        seconds = row.get("ours_seconds") or 0.0
+        if row["ours_status"] != "ok" or seconds > limit:
+            misses.append(
+                f"{row['instance']} {row['variant']}: {_cell({'status': row['ours_status'], 'seconds': seconds})}"
+            )
+        if big and row.get("ours_peak_rss_mib"):
+            peak = max(peak, float(row["ours_peak_rss_mib"]))
+    text = [
+        f"Targets (< 1 s per real file, < 10 s on the synthetic election): {runs - len(misses)} of {runs} runs met."
+    ]
+    text += [f"- missed: {m}" for m in misses]
+    if peak:
+        text.append(f"Peak memory of a pbvote rule on the synthetic election: {peak:.0f} MiB (target 2048 MiB).")
+    return text
+
+
 def markdown(record: Mapping[str, Any]) -> str:
     """The README table: one line per instance and variant."""
     head = "| instance | rule | pbvote | pabutools 1.2.3 | pabutools / pbvote | same set | city's outcome | "
@@ -158,6 +188,8 @@ def markdown(record: Mapping[str, Any]) -> str:
         note = str(row.get("note", "")).replace("|", "/")[:160]
         cells = [row["instance"], row["variant"], _cell(ours), _cell(pab), ratio, _tick(row.get("agree")), city, peak]
         lines.append("| " + " | ".join([*cells, note]) + " |")
+    lines.append("")
+    lines.extend(targets(record["rows"]))
     machine = record["machine"]
     footer = f"\nMachine: {machine['name']} ({machine['cpu_model']}), Python {machine['python']}, numpy "
     footer += f"{machine['numpy']}, pabutools {machine['pabutools']}; {record['date']}."

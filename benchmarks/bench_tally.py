@@ -38,8 +38,8 @@ from _variants import KNOWN, variants_for
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent.parent / "shared" / "data" / "pabulib"
 PYTHON = sys.executable
-PABUTOOLS_EXTRA = {"mes/cost/add1": ["mes/cost/add1@increment"]}
-"""pabutools-only variants timed against one of ours (pabutools' own Add1 stopping rule)."""
+PABUTOOLS_EXTRA = {"mes/cost/add1": ["mes/cost/add1@increment"], "mes/cost/none": ["mes/cost/none@flat"]}
+"""pabutools-only variants timed against one of ours: its own Add1 stopping rule; MES without the multiprofile."""
 PABUTOOLS_ORDER = (
     "greedy",
     "mes/cost/none",
@@ -50,6 +50,7 @@ PABUTOOLS_ORDER = (
     "mes/cardinality/none",
     "mes/cost/greedy",
     "mes/cardinality/greedy",
+    "mes/cost/none@flat",
     "mes/cost/add1",
     "mes/cost/add1@increment",
     "mes/cost/add1-greedy",
@@ -182,6 +183,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ours-instance-budget", type=float, default=300.0)
     parser.add_argument("--synthetic-voters", type=int, default=1_000_000)
     parser.add_argument("--results", type=Path, default=HERE / "results", help="where results/<machine>/ goes")
+    parser.add_argument("--render", type=Path, help="print the Markdown table of a stored result file and stop")
     args = parser.parse_args(argv)
     if args.pabutools_timeout is None:
         args.pabutools_timeout = 20.0 if args.quick else 120.0
@@ -196,6 +198,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; write the JSON result and print the Markdown table."""
     args = _parse_args(argv)
+    if args.render:
+        print(_report.markdown(json.loads(args.render.read_text(encoding="utf-8"))))
+        return 0
     started = time.perf_counter()
     keys = [v.key for v in KNOWN]
     if args.rules:
