@@ -44,7 +44,6 @@ Recipe = Callable[[], Any]
 PREREQUISITE = {
     "mes/cost/greedy": "mes/cost/none",
     "mes/cost/add1": "mes/cost/none",
-    "mes/cost/none@flat": "mes/cost/none",
     "mes/cost/add1@increment": "mes/cost/none",
     "mes/cost/add1-greedy": "mes/cost/add1",
     "mes/cost/add1+comparison": "mes/cost/add1",

@@ -19,6 +19,7 @@ CITY_RULES = {
 
 
 _UNREGISTERED = {"status": "not registered"}
+_NO_RUNNER = {"status": "runner failed"}
 
 
 def echo(tool: str, event: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +105,9 @@ def rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for key in keys:
             base = key.split("@", 1)[0]
             mine = ours.get(base) or ({} if base.split("/")[0] in load.get("registered", ()) else _UNREGISTERED)
-            if mine or pab.get(key, {}).get("status") != "n/a":  # skip: neither tool has this variant here
+            if not load:
+                mine = _NO_RUNNER  # the runner failed before listing the registry (its error is on stderr)
+            if key in ours or pab.get(key, {}).get("status", "n/a") != "n/a":  # else neither tool has it here
                 out.append(_row(result["instance"], key, mine, pab.get(key, {}), load))
     return out
 
@@ -161,9 +164,8 @@ def targets(table: list[dict[str, Any]]) -> list[str]:
             )
         if big and row.get("ours_peak_rss_mib"):
             peak = max(peak, float(row["ours_peak_rss_mib"]))
-    text = [
-        f"Targets (< 1 s per real file, < 10 s on the synthetic election): {runs - len(misses)} of {runs} runs met."
-    ]
+    head = "Targets (< 1 s per real file, < 10 s on the synthetic election):"
+    text = [f"{head} {runs - len(misses)} of {runs} runs met." if runs else f"{head} no pbvote rule ran."]
     text += [f"- missed: {m}" for m in misses]
     if peak:
         text.append(f"Peak memory of a pbvote rule on the synthetic election: {peak:.0f} MiB (target 2048 MiB).")
