@@ -39,9 +39,15 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/pbvote demo
 
-bench: $(STAMP)
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python benchmarks/bench_tally.py
+	touch $(BENCH_STAMP)
+
+# make bench BENCH_ARGS="--quick" (or --instances, --rules, --pabutools-timeout, --no-pabutools): see benchmarks/
+bench: $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python benchmarks/bench_tally.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
