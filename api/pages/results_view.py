@@ -1,0 +1,185 @@
+"""The results page's content: funded projects, the chart, and the rule explained in plain words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+from markupsafe import Markup
+
+from api.pages.ballot_form import localized
+from api.pages.charts import ChartRow, bar_chart
+from api.pages.rendering import PageContext
+from pbvote.election import Election
+from pbvote.money import format_amount
+from pbvote.project import ProjectId
+
+__all__ = ["FundedRow", "PaymentRow", "ResultView", "explain_rule", "result_view"]
+
+
+@dataclass(frozen=True, slots=True)
+class FundedRow:
+    """A funded project."""
+
+    id: str
+    name: str
+    cost_text: str
+    votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRow:
+    """What the supporters of one funded project paid (Method of Equal Shares)."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResultView:
+    """What the results page shows."""
+
+    funded: tuple[FundedRow, ...]
+    spent_text: str
+    budget_text: str
+    chart: Markup
+    explanation: tuple[str, ...]
+    payments: tuple[PaymentRow, ...]
+
+
+def result_view(
+    page: PageContext,
+    election: Election,
+    result: Mapping[str, object],
+    votes: Mapping[str, int],
+    voters: int,
+    chart_id: int = 1,
+) -> ResultView:
+    """The results of `election` from its stored allocation (`Allocation.to_json_value()`) and the vote counts."""
+    language = page.language.code
+    money = election.currency
+    selected = [ProjectId(str(p)) for p in _list(result.get("selected"))]
+    funded = tuple(
+        FundedRow(
+            p,
+            localized(election.project(p), "name", language),
+            format_amount(election.project(p).cost, money),
+            votes.get(p, 0),
+        )
+        for p in selected
+        if election.has_project(p)
+    )
+    chosen = set(selected)
+    ordered = sorted(election.projects, key=lambda p: (p.id not in chosen, -votes.get(p.id, 0), p.id))
+    rows = [
+        ChartRow(
+            localized(p, "name", language), votes.get(p.id, 0), p.cost, format_amount(p.cost, money), p.id in chosen
+        )
+        for p in ordered
+    ]
+    chart = bar_chart(
+        rows,
+        title=page.gettext("Votes and cost of every project; funded projects are marked with a tick"),
+        votes_label=page.gettext("votes"),
+        money_label=page.gettext("cost"),
+        funded_label=page.gettext("funded"),
+        ident=f"chart-{chart_id}",
+    )
+    rule = str(result.get("rule", ""))
+    total_cost = sum(election.project(p).cost for p in selected if election.has_project(p))
+    return ResultView(
+        funded=funded,
+        spent_text=format_amount(total_cost, money),
+        budget_text=format_amount(election.budget, money),
+        chart=chart,
+        explanation=explain_rule(page, rule, election, voters),
+        payments=_payments(page, election, rule, selected, votes),
+    )
+
+
+def explain_rule(page: PageContext, rule: str, election: Election, voters: int) -> tuple[str, ...]:
+    """The rule in plain words, one paragraph each."""
+    budget = format_amount(election.budget, election.currency)
+    if _is_mes(rule):
+        share = format_amount(election.budget * 100 // max(voters, 1), election.currency, exponent=2)
+        return (
+            page.gettext(
+                "The Method of Equal Shares was used. The budget of %(budget)s was split into %(voters)s equal "
+                "shares of about %(share)s, one for every voter.",
+                budget=budget,
+                voters=voters,
+                share=share,
+            ),
+            page.gettext(
+                "A project could be funded only if the voters who chose it could pay its whole cost from their "
+                "shares. At each step, the project whose supporters had to pay the least each was funded, and "
+                "they paid for it as equally as they could."
+            ),
+            page.gettext(
+                "This way every group of voters decides about a part of the budget in proportion to its size, "
+                "and a large group cannot take all the money."
+            ),
+        )
+    if rule == "max-welfare":
+        return (
+            page.gettext(
+                "The projects were chosen so that, within the budget of %(budget)s, the total number of votes "
+                "of the funded projects is as large as possible.",
+                budget=budget,
+            ),
+        )
+    if rule == "greedy-per-cost":
+        return (
+            page.gettext(
+                "Projects were taken in order of votes per unit of cost, best first. Each was funded if it still "
+                "fitted in what was left of the %(budget)s budget.",
+                budget=budget,
+            ),
+        )
+    if rule == "greedy-no-skip":
+        return (
+            page.gettext(
+                "Projects were taken in order of votes, most first, and funded until the first one that did not "
+                "fit in what was left of the %(budget)s budget.",
+                budget=budget,
+            ),
+        )
+    return (
+        page.gettext(
+            "Projects were taken in order of votes, most first. Each was funded if it still fitted in what was "
+            "left of the %(budget)s budget; a project that did not fit was skipped and the next one was tried.",
+            budget=budget,
+        ),
+    )
+
+
+def _payments(
+    page: PageContext, election: Election, rule: str, selected: Sequence[ProjectId], votes: Mapping[str, int]
+) -> tuple[PaymentRow, ...]:
+    """Under Equal Shares a funded project is paid by its supporters only: its cost over them is their average."""
+    if not _is_mes(rule):
+        return ()
+    rows = []
+    for project_id in selected:
+        project = election.project(project_id)
+        supporters = votes.get(project_id, 0)
+        if not supporters:
+            continue
+        average = format_amount(round(Fraction(project.cost * 100, supporters)), election.currency, exponent=2)
+        text = page.gettext(
+            "%(count)s supporters paid %(cost)s, on average %(average)s each.",
+            count=supporters,
+            cost=format_amount(project.cost, election.currency),
+            average=average,
+        )
+        rows.append(PaymentRow(localized(project, "name", page.language.code), text))
+    return tuple(rows)
+
+
+def _is_mes(rule: str) -> bool:
+    return rule.startswith(("mes", "equal-shares", "equalshares"))
+
+
+def _list(value: object) -> list[object]:
+    return list(value) if isinstance(value, list | tuple) else []
