@@ -1,0 +1,129 @@
+"""`/api/v1/elections`: define, open, close, tally; publish the definition, turnout, ballots and result."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Controller, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+
+from api.deps import ADMIN, OBSERVER, IntakeDep, StaffDep
+from api.elections.schemas import ElectionCreate, ElectionOut, TurnoutOut, TurnoutRow
+from ballots import elections as service
+from ballots.store import repository as repo
+from pbvote.canonical import election_from_json
+from pbvote.errors import ConflictError, InvalidElection, NotFound
+from pbvote.pabulib import parse_pb
+
+__all__ = ["ElectionController", "PbUpload"]
+
+
+@dataclass
+class PbUpload:
+    """A multipart upload of a pabulib `.pb` file (field `file`)."""
+
+    file: UploadFile
+
+
+class ElectionController(Controller):
+    """Elections and their lifecycle."""
+
+    path = "/api/v1/elections"
+    tags = ["elections"]  # noqa: RUF012 -- Litestar's declared class attribute
+
+    @post("/", dependencies={"staff": ADMIN})
+    async def create(self, data: JSONBody[ElectionCreate], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
+        """Create an election (a draft) from its JSON definition."""
+        row = await service.create_election(
+            intake,
+            staff,
+            name=data.name,
+            election=election_from_json(data.definition),
+            rule=data.rule,
+            rule_options=data.rule_options,
+            allow_revote=data.allow_revote,
+            min_age=data.eligibility.min_age,
+            reference_year=data.eligibility.reference_year,
+        )
+        return ElectionOut.of(row)
+
+    @post("/pabulib", dependencies={"staff": ADMIN})
+    async def create_from_pb(
+        self,
+        data: MultipartBody[PbUpload],
+        intake: IntakeDep,
+        staff: StaffDep,
+        name: FromQuery[str],
+        rule: FromQuery[str],
+        allow_revote: FromQuery[bool] = False,  # noqa: FBT002 -- a query parameter
+    ) -> ElectionOut:
+        """Create an election (a draft) from an uploaded `.pb` file; its ballots, if any, are ignored."""
+        raw = await data.file.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InvalidElection(f"{data.file.filename}: the file is not valid UTF-8") from exc
+        pb = parse_pb(text, source=data.file.filename or "upload.pb")
+        row = await service.create_election(
+            intake, staff, name=name, election=pb.election, rule=rule, rule_options={}, allow_revote=allow_revote
+        )
+        return ElectionOut.of(row)
+
+    @get("/{election_id:int}")
+    async def read(self, election_id: FromPath[int], intake: IntakeDep) -> ElectionOut:
+        """The election as published: definition, status, `election_hash` once open."""
+        async with intake.sessions.begin() as session:
+            return ElectionOut.of(await repo.get_election(session, election_id))
+
+    @post("/{election_id:int}/open", status_code=200, dependencies={"staff": ADMIN})
+    async def open_voting(self, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
+        """Open voting; the definition is frozen and its hash published."""
+        return ElectionOut.of(await service.open_election(intake, staff, election_id))
+
+    @post("/{election_id:int}/close", status_code=200, dependencies={"staff": ADMIN})
+    async def close_voting(self, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
+        """Close voting."""
+        return ElectionOut.of(await service.close_election(intake, staff, election_id))
+
+    @post("/{election_id:int}/tally", status_code=200, dependencies={"staff": ADMIN})
+    async def tally(self, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> dict[str, Any]:
+        """Run the election's rule on the counted ballots and store the result."""
+        return await service.tally_election(intake, staff, election_id)
+
+    @get("/{election_id:int}/result")
+    async def result(self, election_id: FromPath[int], intake: IntakeDep) -> dict[str, Any]:
+        """The stored result of a tallied election."""
+        async with intake.sessions.begin() as session:
+            row = await repo.get_election(session, election_id)
+        if row.result is None:
+            raise NotFound(f"election {election_id} is {row.status}; it has no result yet")
+        value: dict[str, Any] = json.loads(row.result)
+        return value
+
+    @get("/{election_id:int}/turnout")
+    async def turnout(self, election_id: FromPath[int], intake: IntakeDep) -> TurnoutOut:
+        """Counted ballots by district and channel; nothing about their content."""
+        async with intake.sessions.begin() as session:
+            row = await repo.get_election(session, election_id)
+            counts = await repo.turnout(session, election_id)
+        rows = [TurnoutRow(district=d, channel=c, ballots=n) for d, c, n in counts]
+        return TurnoutOut(
+            election_id=election_id, status=row.status, total=sum(n for _, _, n in counts), by_district_and_channel=rows
+        )
+
+    @get("/{election_id:int}/export", dependencies={"staff": OBSERVER})
+    async def export(self, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> list[dict[str, Any]]:  # noqa: ARG002 -- the dependency is the guard
+        """Every counted ballot's content, once voting is closed, in content order (no receipts, no times)."""
+        async with intake.sessions.begin() as session:
+            row = await repo.get_election(session, election_id)
+            if row.status not in {"closed", "tallied"}:
+                raise ConflictError(f"election {election_id} is {row.status}; ballots are exported after closing")
+            ballots = await repo.counted_ballots(session, election_id)
+        content = [
+            {"district": b.district, "selections": json.loads(b.selections), "points": json.loads(b.points)}
+            for b in ballots
+        ]
+        return sorted(content, key=lambda b: json.dumps(b, sort_keys=True))

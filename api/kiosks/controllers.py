@@ -1,0 +1,80 @@
+"""`/api/v1/elections/{id}/kiosks`: register kiosks, check residents in, enter their ballots, sync offline queues."""
+
+from __future__ import annotations
+
+from litestar import Controller, post
+from litestar.params import FromPath, JSONBody
+
+from api.deps import ADMIN, OFFICIAL, IntakeDep, StaffDep
+from api.kiosks.schemas import CheckInIn, CheckInOut, KioskIn, KioskOut, SyncIn, SyncItemOut
+from api.voting.schemas import BallotBody, ReceiptOut
+from ballots import elections as service
+from ballots.intake import kiosk
+from ballots.store import repository as repo
+
+__all__ = ["KioskController"]
+
+
+class KioskController(Controller):
+    """Kiosks (polling stations)."""
+
+    path = "/api/v1/elections/{election_id:int}/kiosks"
+    tags = ["kiosks"]  # noqa: RUF012 -- Litestar's declared class attribute
+
+    @post("/", dependencies={"staff": ADMIN})
+    async def register(
+        self, election_id: FromPath[int], data: JSONBody[KioskIn], intake: IntakeDep, staff: StaffDep
+    ) -> KioskOut:
+        """Register a kiosk."""
+        row = await service.register_kiosk(intake, staff, election_id, data.name)
+        return KioskOut(id=row.id, election_id=row.election_id, name=row.name)
+
+    @post("/{kiosk_id:int}/checkins", dependencies={"staff": OFFICIAL})
+    async def check_in(
+        self,
+        election_id: FromPath[int],
+        kiosk_id: FromPath[int],
+        data: JSONBody[CheckInIn],
+        intake: IntakeDep,
+        staff: StaffDep,
+    ) -> CheckInOut:
+        """Check a resident in; they can no longer vote online."""
+        code = await kiosk.check_in(intake, staff, election_id, kiosk_id, data.credential.to_credential())
+        return CheckInOut(checkin=code, kiosk_id=kiosk_id)
+
+    @post("/{kiosk_id:int}/checkins/{checkin:str}/ballot", dependencies={"staff": OFFICIAL})
+    async def enter(
+        self,
+        election_id: FromPath[int],
+        kiosk_id: FromPath[int],
+        checkin: FromPath[str],
+        data: JSONBody[BallotBody],
+        intake: IntakeDep,
+        staff: StaffDep,
+    ) -> ReceiptOut:
+        """Enter the ballot of a checked-in resident."""
+        receipt = await kiosk.enter_ballot(intake, staff, election_id, kiosk_id, checkin, data.to_input())
+        async with intake.sessions.begin() as session:
+            row = await repo.get_election(session, election_id)
+            ballot = await repo.ballot_by_receipt(session, election_id, receipt)
+        district = ballot.district if ballot is not None else None
+        return ReceiptOut(
+            receipt=receipt,
+            election_id=election_id,
+            district=district,
+            channel="kiosk",
+            election_hash=row.election_hash,
+        )
+
+    @post("/{kiosk_id:int}/sync", status_code=200, dependencies={"staff": OFFICIAL})
+    async def sync(
+        self,
+        election_id: FromPath[int],
+        kiosk_id: FromPath[int],
+        data: JSONBody[SyncIn],
+        intake: IntakeDep,
+        staff: StaffDep,
+    ) -> list[SyncItemOut]:
+        """Store a kiosk's offline queue; resending it stores nothing twice."""
+        results = await kiosk.sync_queue(intake, staff, election_id, kiosk_id, [b.to_queued() for b in data.ballots])
+        return [SyncItemOut(uuid=r.uuid, status=r.status, receipt=r.receipt, reason=r.reason) for r in results]

@@ -1,0 +1,55 @@
+"""Bodies of ballot submissions, shared by the online and kiosk endpoints."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ballots.intake.common import BallotInput, Credential
+
+__all__ = ["BallotBody", "BallotIn", "CredentialIn", "ReceiptOut"]
+
+_MAX_SELECTIONS = 1000
+
+
+class CredentialIn(BaseModel):
+    """A voting code (`kind` `code`), or a census identifier with the birth year (`kind` `census`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["code", "census"]
+    value: str = Field(min_length=1, max_length=200)
+    birth_year: int | None = Field(default=None, ge=1800, le=2200)
+
+    def to_credential(self) -> Credential:
+        """The intake's credential."""
+        return Credential(self.kind, self.value, self.birth_year)
+
+
+class BallotBody(BaseModel):
+    """The content of a ballot: projects chosen (best first for ordinal ballots), points, district."""
+
+    model_config = ConfigDict(extra="forbid")
+    selections: list[str] = Field(max_length=_MAX_SELECTIONS)
+    points: list[int] = Field(default_factory=list, max_length=_MAX_SELECTIONS)
+    district: str | None = None
+
+    def to_input(self) -> BallotInput:
+        """The intake's ballot."""
+        return BallotInput(tuple(self.selections), tuple(self.points), self.district)
+
+
+class BallotIn(BallotBody):
+    """A resident's ballot with the credential proving they may vote."""
+
+    credential: CredentialIn
+
+
+class ReceiptOut(BaseModel):
+    """An accepted ballot: the receipt code to keep, and the published hash of the election it was cast in."""
+
+    receipt: str
+    election_id: int
+    district: str | None
+    channel: str
+    election_hash: str | None

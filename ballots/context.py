@@ -1,0 +1,45 @@
+"""What every intake service needs: the sessions, the server's secret, the failure limiter, an election cache."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ballots.ratelimit import FailureLimiter
+from ballots.store.models import ElectionRow
+from pbvote.canonical import election_from_json
+from pbvote.election import Election
+
+__all__ = ["Intake"]
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """The shared state of the intake services (one per server).
+
+    Attributes:
+        sessions: makes database sessions.
+        secret: the server's secret, the key of every keyed hash (roll entries, voter links).
+        limiter: failed credential attempts per credential and per kiosk.
+    """
+
+    sessions: async_sessionmaker[AsyncSession]
+    secret: bytes
+    limiter: FailureLimiter
+    _elections: dict[tuple[int, str], Election] = field(default_factory=dict)
+
+    def election(self, row: ElectionRow) -> Election:
+        """The parsed definition of an election; frozen ones (hashed at opening) are parsed once."""
+        if row.election_hash is None:
+            return election_from_json(_loads(row.definition))
+        key = (row.id, row.election_hash)
+        if key not in self._elections:
+            self._elections[key] = election_from_json(_loads(row.definition))
+        return self._elections[key]
+
+
+def _loads(text: str) -> dict[str, object]:
+    value: dict[str, object] = json.loads(text)
+    return value

@@ -1,0 +1,246 @@
+"""Queries of the ballot store. Every function runs inside the caller's transaction and never commits.
+
+Invariants are left to the database: one row per voter and election in `ballots` (`uq_ballots_voter`), one
+ballot per kiosk queue UUID (`uq_ballots_kiosk_uuid`), one answer per idempotency key. Writes that may collide
+use `INSERT ... ON CONFLICT`, so concurrent requests never check-then-insert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Insert, Table, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ballots.store.models import (
+    AuditEntry,
+    BallotRow,
+    ElectionRow,
+    IdempotencyRow,
+    PaperBatchRow,
+    StaffTokenRow,
+    VoterRow,
+)
+from pbvote.errors import ConflictError, NotFound
+
+__all__ = [
+    "BallotValues",
+    "add_audit",
+    "ballot_by_receipt",
+    "ballot_by_uuid",
+    "counted_ballots",
+    "enter_checked_in",
+    "find_idempotent",
+    "find_voter",
+    "flush_or_conflict",
+    "get_election",
+    "insert_ballot",
+    "insert_idempotent",
+    "now",
+    "set_status",
+    "staff_by_hash",
+    "turnout",
+    "unreconciled_batches",
+    "voter_ballot",
+]
+
+
+def now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class BallotValues:
+    """A ballot row ready to insert (selections and points as JSON text)."""
+
+    election_id: int
+    voter_link: str | None
+    receipt: str
+    channel: str
+    status: str
+    district: str | None
+    selections: str
+    points: str
+    reason: str | None = None
+    kiosk_id: int | None = None
+    batch_id: int | None = None
+    client_uuid: str | None = None
+
+    def as_row(self) -> dict[str, Any]:
+        """The column values."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+def _insert(session: AsyncSession, table: Table) -> Insert:
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+async def get_election(session: AsyncSession, election_id: int, *, share_lock: bool = False) -> ElectionRow:
+    """The election with this id; `share_lock` blocks a concurrent status change until this transaction ends.
+
+    Raises:
+        NotFound: when there is no such election.
+    """
+    query = select(ElectionRow).where(ElectionRow.id == election_id)
+    if share_lock:
+        query = query.with_for_update(read=True)
+    row = (await session.execute(query)).scalar_one_or_none()
+    if row is None:
+        raise NotFound(f"election {election_id} does not exist")
+    return row
+
+
+async def set_status(session: AsyncSession, election: ElectionRow, before: str, after: str, **values: Any) -> None:  # noqa: ANN401 -- column values of any type
+    """Move the election from `before` to `after` (a conditional update, so racing moves cannot both win).
+
+    Raises:
+        ConflictError: when the election is not in `before`.
+    """
+    statement = (
+        update(ElectionRow)
+        .where(ElectionRow.id == election.id, ElectionRow.status == before)
+        .values(status=after, **values)
+        .returning(ElectionRow.id)
+    )
+    if (await session.execute(statement)).scalar_one_or_none() is None:
+        raise ConflictError(f"election {election.id} is {election.status}, not {before}; it cannot become {after}")
+    await session.refresh(election)
+
+
+async def find_voter(session: AsyncSession, election_id: int, credential_hash: str) -> VoterRow | None:
+    """The roll entry with this keyed credential hash, if any."""
+    query = select(VoterRow).where(VoterRow.election_id == election_id, VoterRow.credential_hash == credential_hash)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def insert_ballot(session: AsyncSession, values: BallotValues, *, replace: bool) -> bool:
+    """Insert a ballot; on a voter who already has a row, replace it only if `replace` and it is an online ballot.
+
+    Returns:
+        Whether the ballot was stored; `False` means the voter's row exists and was left as it was.
+    """
+    row = values.as_row()
+    statement = _insert(session, BallotRow.__table__).values(row)  # type: ignore[arg-type]
+    if replace:
+        changes = {k: statement.excluded[k] for k in ("receipt", "district", "selections", "points")}
+        statement = statement.on_conflict_do_update(
+            index_elements=["election_id", "voter_link"],
+            set_=changes,
+            where=(BallotRow.channel == "online") & (BallotRow.status == "counted"),
+        )
+    else:
+        statement = statement.on_conflict_do_nothing()
+    result = await session.execute(statement.returning(BallotRow.id))
+    return result.scalar_one_or_none() is not None
+
+
+async def voter_ballot(session: AsyncSession, election_id: int, voter_link: str) -> BallotRow | None:
+    """The row a voter already has (a ballot or a check-in), if any."""
+    query = select(BallotRow).where(BallotRow.election_id == election_id, BallotRow.voter_link == voter_link)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def enter_checked_in(session: AsyncSession, election_id: int, checkin: str, values: BallotValues) -> bool:
+    """Fill in the ballot of a pending kiosk check-in (identified by its receipt); `False` if none is pending."""
+    statement = (
+        update(BallotRow)
+        .where(BallotRow.election_id == election_id, BallotRow.receipt == checkin, BallotRow.status == "pending")
+        .values(status="counted", district=values.district, selections=values.selections, points=values.points)
+        .returning(BallotRow.id)
+    )
+    return (await session.execute(statement)).scalar_one_or_none() is not None
+
+
+async def counted_ballots(session: AsyncSession, election_id: int) -> Sequence[BallotRow]:
+    """Every counted ballot of the election, in storage order."""
+    query = (
+        select(BallotRow)
+        .where(BallotRow.election_id == election_id, BallotRow.status == "counted")
+        .order_by(BallotRow.id)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def turnout(session: AsyncSession, election_id: int) -> list[tuple[str | None, str, int]]:
+    """Counted ballots by district and channel."""
+    query = (
+        select(BallotRow.district, BallotRow.channel, func.count())
+        .where(BallotRow.election_id == election_id, BallotRow.status == "counted")
+        .group_by(BallotRow.district, BallotRow.channel)
+        .order_by(BallotRow.district, BallotRow.channel)
+    )
+    return [(d, c, int(n)) for d, c, n in (await session.execute(query)).all()]
+
+
+async def find_idempotent(session: AsyncSession, election_id: int, key: str) -> IdempotencyRow | None:
+    """The stored answer for an idempotency key, if any."""
+    query = select(IdempotencyRow).where(IdempotencyRow.election_id == election_id, IdempotencyRow.key == key)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def insert_idempotent(
+    session: AsyncSession, election_id: int, key: str, digest: str, status_code: int, body: str
+) -> bool:
+    """Claim an idempotency key with its answer; `False` if a concurrent request claimed it first."""
+    values = {"election_id": election_id, "key": key, "request_digest": digest, "status_code": status_code}
+    statement = _insert(session, IdempotencyRow.__table__).values(**values, body=body)  # type: ignore[arg-type]
+    result = await session.execute(statement.on_conflict_do_nothing().returning(IdempotencyRow.id))
+    return result.scalar_one_or_none() is not None
+
+
+async def staff_by_hash(session: AsyncSession, token_hash: str) -> StaffTokenRow | None:
+    """The staff token stored under this hash, if any."""
+    query = select(StaffTokenRow).where(StaffTokenRow.token_hash == token_hash)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def add_audit(
+    session: AsyncSession, staff: StaffTokenRow | None, action: str, election_id: int | None, detail: str
+) -> None:
+    """Append one entry to the audit log (`staff` `None`: the command line)."""
+    role = staff.role if staff is not None else "cli"
+    staff_id = staff.id if staff is not None else None
+    session.add(
+        AuditEntry(at=now(), staff_id=staff_id, role=role, action=action, election_id=election_id, detail=detail)
+    )
+    await session.flush()
+
+
+async def flush_or_conflict(session: AsyncSession, message: str) -> None:
+    """Flush pending rows; a broken unique constraint becomes a `ConflictError` with `message`.
+
+    Raises:
+        ConflictError: when the database refuses the rows.
+    """
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise ConflictError(message) from exc
+
+
+async def unreconciled_batches(session: AsyncSession, election_id: int) -> list[int]:
+    """The ids of the election's paper batches that are not reconciled."""
+    query = select(PaperBatchRow.id).where(
+        PaperBatchRow.election_id == election_id, PaperBatchRow.status != "reconciled"
+    )
+    return list((await session.execute(query.order_by(PaperBatchRow.id))).scalars().all())
+
+
+async def ballot_by_receipt(session: AsyncSession, election_id: int, receipt: str) -> BallotRow | None:
+    """The ballot or check-in with this receipt, if any."""
+    query = select(BallotRow).where(BallotRow.election_id == election_id, BallotRow.receipt == receipt)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def ballot_by_uuid(session: AsyncSession, kiosk_id: int, client_uuid: str) -> BallotRow | None:
+    """The ballot a kiosk queued offline under this UUID, if it was synced before."""
+    query = select(BallotRow).where(BallotRow.kiosk_id == kiosk_id, BallotRow.client_uuid == client_uuid)
+    return (await session.execute(query)).scalar_one_or_none()
