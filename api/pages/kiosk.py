@@ -11,10 +11,10 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie, FormMultiDict
-from litestar.di import Provide
+from litestar.params import FromPath
 from litestar.response import Redirect
 
-from api.deps import provide_intake
+from api.deps import IntakeDep
 from api.pages.ballot_form import ballot_election
 from api.pages.data import list_batches, list_elections, list_kiosks, load_election
 from api.pages.paper_entry import read_numbers
@@ -65,11 +65,10 @@ class KioskController(Controller):
     """The kiosk pages for officials."""
 
     path = "/kiosk"
-    dependencies = {"intake": Provide(provide_intake, sync_to_thread=False)}  # noqa: RUF012 -- Litestar's attribute
     include_in_schema = False
 
     @get("/")
-    async def home(self, request: AnyRequest, intake: Intake) -> Response[str]:
+    async def home(self, request: AnyRequest, intake: IntakeDep) -> Response[str]:
         """The sign-in form, or the elections to work on."""
         staff = await signed_in(request, intake)
         if staff is None:
@@ -78,7 +77,7 @@ class KioskController(Controller):
         return render(request, "kiosk_home.html", {"staff": staff, "elections": elections})
 
     @post("/signin")
-    async def sign_in(self, request: AnyRequest, intake: Intake) -> Response[Any]:
+    async def sign_in(self, request: AnyRequest, intake: IntakeDep) -> Response[Any]:
         """Check the staff token and keep it in the kiosk's cookie."""
         form = await kiosk_form(request)
         token = str(form.get("token") or "").strip()
@@ -101,7 +100,7 @@ class KioskController(Controller):
         return Redirect("/kiosk", status_code=303, cookies=[cookie])
 
     @get("/{election_id:int}")
-    async def election(self, request: AnyRequest, election_id: int, intake: Intake) -> Response[Any]:
+    async def election(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[Any]:
         """Check-in and paper batches of one election."""
         staff = await signed_in(request, intake)
         if staff is None:
@@ -109,7 +108,7 @@ class KioskController(Controller):
         return await _dashboard(request, page_context(request), intake, election_id, staff, {})
 
     @post("/{election_id:int}/checkin")
-    async def check_in(self, request: AnyRequest, election_id: int, intake: Intake) -> Response[Any]:
+    async def check_in(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[Any]:
         """Check a resident in at a kiosk; the page then takes their ballot."""
         staff = await signed_in(request, intake)
         if staff is None:
@@ -126,7 +125,7 @@ class KioskController(Controller):
         return await _dashboard(request, page, intake, election_id, staff, extra)
 
     @post("/{election_id:int}/checkin/{checkin:str}/ballot")
-    async def enter(self, request: AnyRequest, election_id: int, checkin: str, intake: Intake) -> Response[Any]:
+    async def enter(self, request: AnyRequest, election_id: FromPath[int], checkin: FromPath[str], intake: IntakeDep) -> Response[Any]:
         """Enter the ballot of a checked-in resident, typed as project numbers."""
         staff = await signed_in(request, intake)
         if staff is None:

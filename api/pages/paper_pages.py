@@ -11,10 +11,10 @@ import json
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.di import Provide
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from api.deps import provide_intake
+from api.deps import IntakeDep
 from api.pages.ballot_form import ballot_election
 from api.pages.data import get_batch, load_election
 from api.pages.kiosk import kiosk_form, signed_in
@@ -37,11 +37,10 @@ class PaperController(Controller):
     """Paper batches at the kiosk."""
 
     path = "/kiosk/{election_id:int}/batches"
-    dependencies = {"intake": Provide(provide_intake, sync_to_thread=False)}  # noqa: RUF012 -- Litestar's attribute
     include_in_schema = False
 
     @post("/")
-    async def open(self, request: AnyRequest, election_id: int, intake: Intake) -> Response[Any]:
+    async def open(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[Any]:
         """Open a batch with its envelope count."""
         staff = await signed_in(request, intake)
         if staff is None:
@@ -56,7 +55,7 @@ class PaperController(Controller):
 
     @get("/{batch_id:int}")
     async def batch(
-        self, request: AnyRequest, election_id: int, batch_id: int, intake: Intake, seq: int = 1, district: str = ""
+        self, request: AnyRequest, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep, seq: FromQuery[int] = 1, district: FromQuery[str] = ""
     ) -> Response[Any]:
         """The keying form for paper `seq`, the batch's status, and for a coordinator its mismatches."""
         staff = await signed_in(request, intake)
@@ -67,7 +66,7 @@ class PaperController(Controller):
         return await _batch_page(request, page, intake, staff, election_id, batch_id, extra)
 
     @post("/{batch_id:int}/papers")
-    async def key(self, request: AnyRequest, election_id: int, batch_id: int, intake: Intake) -> Response[Any]:
+    async def key(self, request: AnyRequest, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep) -> Response[Any]:
         """Key one paper, then show the next one."""
         staff = await signed_in(request, intake)
         if staff is None:
@@ -97,7 +96,7 @@ class PaperController(Controller):
 
     @post("/{batch_id:int}/papers/{seq:int}/resolution")
     async def resolve(
-        self, request: AnyRequest, election_id: int, batch_id: int, seq: int, intake: Intake
+        self, request: AnyRequest, election_id: FromPath[int], batch_id: FromPath[int], seq: FromPath[int], intake: IntakeDep
     ) -> Response[Any]:
         """A coordinator's reading of a paper whose keyings differ."""
         staff = await signed_in(request, intake)
@@ -122,7 +121,7 @@ class PaperController(Controller):
         return Redirect(f"/kiosk/{election_id}/batches/{batch_id}", status_code=303)
 
     @post("/{batch_id:int}/reconcile")
-    async def reconcile(self, request: AnyRequest, election_id: int, batch_id: int, intake: Intake) -> Response[Any]:
+    async def reconcile(self, request: AnyRequest, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep) -> Response[Any]:
         """Count a batch whose papers are all keyed twice alike or resolved (coordinators only)."""
         staff = await signed_in(request, intake)
         if staff is None:

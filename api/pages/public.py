@@ -6,16 +6,15 @@ import json
 from typing import Any
 
 from litestar import Controller, Request, Response, get
-from litestar.di import Provide
+from litestar.params import FromPath, FromQuery
 
-from api.deps import provide_intake
+from api.deps import IntakeDep
 from api.pages.data import count_votes, load_election, receipt_counted
 from api.pages.qr import qr_svg
 from api.pages.rendering import page_context, render
 from api.pages.results_view import result_view
 from api.pages.turnout_view import MINIMUM_GROUP, suppress
 from api.pages.vote import receipt_url
-from ballots.context import Intake
 from ballots.store import repository as repo
 from pbvote.errors import NotFound
 
@@ -28,11 +27,10 @@ class PublicController(Controller):
     """Pages anyone may read."""
 
     path = "/"
-    dependencies = {"intake": Provide(provide_intake, sync_to_thread=False)}  # noqa: RUF012 -- Litestar's attribute
     include_in_schema = False
 
     @get("/results/{election_id:int}")
-    async def results(self, request: AnyRequest, election_id: int, intake: Intake) -> Response[str]:
+    async def results(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[str]:
         """Funded projects, the chart, the rule in plain words, the election hash and the record."""
         election = await load_election(intake, election_id)
         page = page_context(request)
@@ -57,7 +55,7 @@ class PublicController(Controller):
         return render(request, "results.html", values, page=page)
 
     @get("/turnout/{election_id:int}")
-    async def turnout(self, request: AnyRequest, election_id: int, intake: Intake) -> Response[str]:
+    async def turnout(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[str]:
         """Ballots counted so far by district and by channel; small groups hidden."""
         election = await load_election(intake, election_id)
         page = page_context(request)
@@ -84,7 +82,7 @@ class PublicController(Controller):
 
     @get("/receipt")
     async def receipt(
-        self, request: AnyRequest, intake: Intake, election: int | None = None, code: str = ""
+        self, request: AnyRequest, intake: IntakeDep, election: FromQuery[int | None] = None, code: FromQuery[str] = ""
     ) -> Response[str]:
         """Enter a receipt code and see whether a counted ballot carries it."""
         found = None
@@ -100,7 +98,7 @@ class PublicController(Controller):
         return render(request, "receipt.html", values)
 
     @get("/vote/{election_id:int}/receipt/{receipt:str}/certificate")
-    async def certificate(self, request: AnyRequest, election_id: int, receipt: str, intake: Intake) -> Response[str]:
+    async def certificate(self, request: AnyRequest, election_id: FromPath[int], receipt: FromPath[str], intake: IntakeDep) -> Response[str]:
         """A printable participation certificate (it shows the receipt, never the choices)."""
         election = await load_election(intake, election_id)
         page = page_context(request)

@@ -13,10 +13,10 @@ from typing import Any, Literal
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.di import Provide
+from litestar.params import FromPath
 from litestar.response import Redirect
 
-from api.deps import provide_intake
+from api.deps import IntakeDep
 from api.pages.ballot_form import ballot_view, check_choice
 from api.pages.data import ElectionPage, load_election
 from api.pages.qr import qr_svg
@@ -39,17 +39,16 @@ class VoteController(Controller):
     """The resident's voting pages."""
 
     path = "/vote/{election_id:int}"
-    dependencies = {"intake": Provide(provide_intake, sync_to_thread=False)}  # noqa: RUF012 -- Litestar's attribute
     include_in_schema = False
 
     @get("/")
-    async def start(self, request: AnyRequest, election_id: int, intake: Intake) -> Response[str]:
+    async def start(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[str]:
         """The sign-in step: credential and, where the election has several, the district."""
         election = await load_election(intake, election_id)
         return _start_page(request, page_context(request), election, [], {})
 
     @post("/ballot")
-    async def ballot(self, request: AnyRequest, election_id: int, intake: Intake) -> Response[str]:
+    async def ballot(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[str]:
         """Check the credential against the roll, then show the ballot (again, with earlier choices ticked)."""
         form = await _form(request)
         page = page_context(request)
@@ -60,7 +59,7 @@ class VoteController(Controller):
         return _ballot_page(request, page, election, form, district, form.getall("project"), [])
 
     @post("/review")
-    async def review(self, request: AnyRequest, election_id: int, intake: Intake) -> Response[str]:
+    async def review(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[str]:
         """Show the chosen projects to confirm, or the ballot again with every reason it cannot be cast."""
         form = await _form(request)
         page = page_context(request)
@@ -73,7 +72,7 @@ class VoteController(Controller):
         return _review_page(request, page, election, form, district, chosen)
 
     @post("/confirm")
-    async def confirm(self, request: AnyRequest, election_id: int, intake: Intake) -> Response[Any]:
+    async def confirm(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[Any]:
         """Store the ballot and go to its receipt."""
         form = await _form(request)
         page = page_context(request)
@@ -93,7 +92,7 @@ class VoteController(Controller):
         return Redirect(f"/vote/{election_id}/receipt/{answer.body['receipt']}", status_code=303)
 
     @get("/receipt/{receipt:str}")
-    async def receipt(self, request: AnyRequest, election_id: int, receipt: str, intake: Intake) -> Response[str]:
+    async def receipt(self, request: AnyRequest, election_id: FromPath[int], receipt: FromPath[str], intake: IntakeDep) -> Response[str]:
         """The thank-you page: the receipt code, its QR code and the certificate link."""
         election = await load_election(intake, election_id)
         page = page_context(request)
