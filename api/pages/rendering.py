@@ -39,6 +39,8 @@ def environment(code: str) -> Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations(code), newstyle=True)  # type: ignore[attr-defined]
+    # `raw_` translates a message kept as a template (`%(total)s` left in) for the page's script to fill in
+    env.globals["raw_"] = translations(code).gettext
     env.globals["languages"] = list(LANGUAGES.values())
     env.filters["money"] = _money
     return env

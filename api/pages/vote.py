@@ -56,7 +56,7 @@ class VoteController(Controller):
         credential, district, problem = await _sign_in(page, intake, election, form)
         if problem:
             return _start_page(request, page, election, [problem], form, status_code=403)
-        return _ballot_page(request, page, election, form, district, form.getall("project"), [])
+        return _ballot_page(request, page, election, form, district, form.getall("project", []), [])
 
     @post("/review")
     async def review(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[str]:
@@ -64,7 +64,7 @@ class VoteController(Controller):
         form = await _form(request)
         page = page_context(request)
         election = await load_election(intake, election_id)
-        chosen = form.getall("project")
+        chosen = form.getall("project", [])
         district = _district(election, form)
         errors = check_choice(page, election.election, district, chosen)
         if errors:
@@ -77,7 +77,7 @@ class VoteController(Controller):
         form = await _form(request)
         page = page_context(request)
         election = await load_election(intake, election_id)
-        chosen = form.getall("project")
+        chosen = form.getall("project", [])
         district = _district(election, form)
         ballot = BallotInput(tuple(chosen), (), district)
         try:

@@ -28,7 +28,7 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 
 
 def check_page(page: Page, name: str) -> None:
-    """Audit the page with axe-core and save its screenshots at phone and desktop width."""
+    """Audit the page with axe-core and save its screenshots at phone and desktop width (JavaScript must be on)."""
     assert axe_violations(page) == [], f"{name}: axe-core found serious or critical violations"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
