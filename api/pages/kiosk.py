@@ -125,7 +125,9 @@ class KioskController(Controller):
         return await _dashboard(request, page, intake, election_id, staff, extra)
 
     @post("/{election_id:int}/checkin/{checkin:str}/ballot")
-    async def enter(self, request: AnyRequest, election_id: FromPath[int], checkin: FromPath[str], intake: IntakeDep) -> Response[Any]:
+    async def enter(
+        self, request: AnyRequest, election_id: FromPath[int], checkin: FromPath[str], intake: IntakeDep
+    ) -> Response[Any]:
         """Enter the ballot of a checked-in resident, typed as project numbers."""
         staff = await signed_in(request, intake)
         if staff is None:
@@ -151,7 +153,7 @@ class KioskController(Controller):
         return await _dashboard(request, page, intake, election_id, staff, {"done": done, "kiosk_id": kiosk_id})
 
 
-async def _dashboard(
+async def _dashboard(  # noqa: PLR0917 -- the page's parts, each named at every call
     request: AnyRequest,
     page: PageContext,
     intake: Intake,

@@ -1,4 +1,4 @@
-"""`/kiosk/{election}/batches`: paper batches keyed twice, blind, by two officials; mismatches resolved by a coordinator.
+"""`/kiosk/{election}/batches`: paper batches keyed twice, blind, by two officials; a coordinator resolves mismatches.
 
 An official types each paper's project numbers and moves on to the next paper at once. The batch page shows its
 status as counts only, so the second official never sees the first keying; a coordinator (admin) sees the papers
@@ -54,8 +54,14 @@ class PaperController(Controller):
         return Redirect(f"/kiosk/{election_id}/batches/{batch.id}", status_code=303)
 
     @get("/{batch_id:int}")
-    async def batch(
-        self, request: AnyRequest, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep, seq: FromQuery[int] = 1, district: FromQuery[str] = ""
+    async def batch(  # noqa: PLR0917 -- Litestar fills path, query and dependency values by name
+        self,
+        request: AnyRequest,
+        election_id: FromPath[int],
+        batch_id: FromPath[int],
+        intake: IntakeDep,
+        seq: FromQuery[int] = 1,
+        district: FromQuery[str] = "",
     ) -> Response[Any]:
         """The keying form for paper `seq`, the batch's status, and for a coordinator its mismatches."""
         staff = await signed_in(request, intake)
@@ -66,7 +72,9 @@ class PaperController(Controller):
         return await _batch_page(request, page, intake, staff, election_id, batch_id, extra)
 
     @post("/{batch_id:int}/papers")
-    async def key(self, request: AnyRequest, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep) -> Response[Any]:
+    async def key(
+        self, request: AnyRequest, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep
+    ) -> Response[Any]:
         """Key one paper, then show the next one."""
         staff = await signed_in(request, intake)
         if staff is None:
@@ -96,7 +104,12 @@ class PaperController(Controller):
 
     @post("/{batch_id:int}/papers/{seq:int}/resolution")
     async def resolve(
-        self, request: AnyRequest, election_id: FromPath[int], batch_id: FromPath[int], seq: FromPath[int], intake: IntakeDep
+        self,
+        request: AnyRequest,
+        election_id: FromPath[int],
+        batch_id: FromPath[int],
+        seq: FromPath[int],
+        intake: IntakeDep,
     ) -> Response[Any]:
         """A coordinator's reading of a paper whose keyings differ."""
         staff = await signed_in(request, intake)
@@ -121,7 +134,9 @@ class PaperController(Controller):
         return Redirect(f"/kiosk/{election_id}/batches/{batch_id}", status_code=303)
 
     @post("/{batch_id:int}/reconcile")
-    async def reconcile(self, request: AnyRequest, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep) -> Response[Any]:
+    async def reconcile(
+        self, request: AnyRequest, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep
+    ) -> Response[Any]:
         """Count a batch whose papers are all keyed twice alike or resolved (coordinators only)."""
         staff = await signed_in(request, intake)
         if staff is None:
@@ -143,7 +158,7 @@ class PaperController(Controller):
         return await _batch_page(request, page, intake, staff, election_id, batch_id, {"saved": [done]})
 
 
-async def _batch_page(
+async def _batch_page(  # noqa: PLR0917 -- the page's parts, each named at every call
     request: AnyRequest,
     page: PageContext,
     intake: Intake,
@@ -184,7 +199,7 @@ async def _batch_page(
     return render(request, "kiosk_batch.html", values, status_code=status_code, page=page)
 
 
-def _mismatch(problem: paper.Mismatch, numbers: dict[str, int]) -> dict[str, Any]:
+def _mismatch(problem: paper.Mismatch, numbers: dict[ProjectId, int]) -> dict[str, Any]:
     """A differing paper as the coordinator reads it: each keying as project numbers."""
 
     def typed(content: str) -> str:

@@ -98,7 +98,9 @@ class PublicController(Controller):
         return render(request, "receipt.html", values)
 
     @get("/vote/{election_id:int}/receipt/{receipt:str}/certificate")
-    async def certificate(self, request: AnyRequest, election_id: FromPath[int], receipt: FromPath[str], intake: IntakeDep) -> Response[str]:
+    async def certificate(
+        self, request: AnyRequest, election_id: FromPath[int], receipt: FromPath[str], intake: IntakeDep
+    ) -> Response[str]:
         """A printable participation certificate (it shows the receipt, never the choices)."""
         election = await load_election(intake, election_id)
         page = page_context(request)

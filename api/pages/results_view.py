@@ -48,7 +48,7 @@ class ResultView:
     payments: tuple[PaymentRow, ...]
 
 
-def result_view(
+def result_view(  # noqa: PLR0917 -- the view's inputs, each named at every call
     page: PageContext,
     election: Election,
     result: Mapping[str, object],

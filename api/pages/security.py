@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from typing import Any
 
 from litestar import Request
 from litestar.datastructures import Cookie
@@ -48,7 +49,7 @@ SECURITY_HEADERS = {
 }
 
 
-def csrf_token(request: Request[object, object, object]) -> str:
+def csrf_token(request: Request[Any, Any, Any]) -> str:
     """The request's CSRF token: the one in its cookie, or a new one (which `csrf_cookie` then sets)."""
     existing = request.cookies.get(CSRF_COOKIE, "")
     return existing if len(existing) >= 32 else secrets.token_urlsafe(32)  # noqa: PLR2004 -- 32 chars of entropy
@@ -59,7 +60,7 @@ def csrf_cookie(token: str, *, secure: bool) -> Cookie:
     return Cookie(key=CSRF_COOKIE, value=token, httponly=True, samesite="strict", secure=secure, path="/")
 
 
-def check_csrf(request: Request[object, object, object], submitted: str | None) -> None:
+def check_csrf(request: Request[Any, Any, Any], submitted: str | None) -> None:
     """Refuse a form whose CSRF field does not match its cookie.
 
     Raises:

@@ -53,7 +53,7 @@ class VoteController(Controller):
         form = await _form(request)
         page = page_context(request)
         election = await load_election(intake, election_id)
-        credential, district, problem = await _sign_in(page, intake, election, form)
+        _, district, problem = await _sign_in(page, intake, election, form)
         if problem:
             return _start_page(request, page, election, [problem], form, status_code=403)
         return _ballot_page(request, page, election, form, district, form.getall("project", []), [])
@@ -92,7 +92,9 @@ class VoteController(Controller):
         return Redirect(f"/vote/{election_id}/receipt/{answer.body['receipt']}", status_code=303)
 
     @get("/receipt/{receipt:str}")
-    async def receipt(self, request: AnyRequest, election_id: FromPath[int], receipt: FromPath[str], intake: IntakeDep) -> Response[str]:
+    async def receipt(
+        self, request: AnyRequest, election_id: FromPath[int], receipt: FromPath[str], intake: IntakeDep
+    ) -> Response[str]:
         """The thank-you page: the receipt code, its QR code and the certificate link."""
         election = await load_election(intake, election_id)
         page = page_context(request)
@@ -100,8 +102,8 @@ class VoteController(Controller):
             row = await repo.ballot_by_receipt(session, election_id, receipt)
         if row is None or row.status != "counted":
             message = page.gettext("No counted ballot has this receipt")
-            values = {"heading": message, "message": message, "back": f"/vote/{election_id}"}
-            return render(request, "message.html", values, status_code=404, page=page)
+            missing = {"heading": message, "message": message, "back": f"/vote/{election_id}"}
+            return render(request, "message.html", missing, status_code=404, page=page)
         check_url = receipt_url(request, election_id, receipt)
         values = {
             "election_name": election.name,
@@ -208,7 +210,7 @@ def _hidden(election: ElectionPage, form: FormMultiDict, district: str | None) -
     }
 
 
-def _ballot_page(
+def _ballot_page(  # noqa: PLR0917 -- the page's parts, each named at every call
     request: AnyRequest,
     page: PageContext,
     election: ElectionPage,
@@ -224,7 +226,7 @@ def _ballot_page(
     return render(request, "vote_ballot.html", values, status_code=status_code, page=page)
 
 
-def _review_page(
+def _review_page(  # noqa: PLR0917 -- the page's parts, each named at every call
     request: AnyRequest,
     page: PageContext,
     election: ElectionPage,

@@ -17,7 +17,9 @@ RULE = TEST_RULE
 __all__ = ["RULE", "most_approved", "seed"]
 
 
-def _project(pid: str, cost: int, name: str, name_ar: str, category: str, district: str | None = None) -> dict[str, Any]:
+def _project(
+    pid: str, cost: int, name: str, name_ar: str, category: str, *, district: str | None = None
+) -> dict[str, Any]:
     extra = {"description": f"{name}: a project proposed by residents.", "name_ar": name_ar}
     return {"id": pid, "cost": cost, "name": name, "category": [category], "district": district, "extra": extra}
 
@@ -55,11 +57,11 @@ HARBOUR: dict[str, Any] = {
     "meta": {},
     "ballot_rules": {"vote_type": "approval", "max_cost_per_category": {}},
     "projects": [
-        _project("n1", 30_000, "North park benches", "مقاعد الحديقة الشمالية", "parks", "North"),
-        _project("n2", 40_000, "North crossing", "معبر الشمال", "safety", "North"),
-        _project("n3", 25_000, "North murals", "جداريات الشمال", "culture", "North"),
-        _project("s1", 20_000, "South trees", "أشجار الجنوب", "parks", "South"),
-        _project("s2", 30_000, "South footpath", "ممشى الجنوب", "mobility", "South"),
+        _project("n1", 30_000, "North park benches", "مقاعد الحديقة الشمالية", "parks", district="North"),
+        _project("n2", 40_000, "North crossing", "معبر الشمال", "safety", district="North"),
+        _project("n3", 25_000, "North murals", "جداريات الشمال", "culture", district="North"),
+        _project("s1", 20_000, "South trees", "أشجار الجنوب", "parks", district="South"),
+        _project("s2", 30_000, "South footpath", "ممشى الجنوب", "mobility", district="South"),
     ],
 }
 # Ballots cast in Harbour: (district, selections, how many).
@@ -79,21 +81,32 @@ def _post(client: httpx.Client, path: str, token: str, body: dict[str, Any]) -> 
 
 
 def _codes(client: httpx.Client, site: Site, election: int, count: int, district: str | None = None) -> list[str]:
-    response = _post(client, f"/api/v1/elections/{election}/roll/codes", site.admin, {"count": count, "district": district})
+    response = _post(
+        client, f"/api/v1/elections/{election}/roll/codes", site.admin, {"count": count, "district": district}
+    )
     return [row["code"] for row in csv.DictReader(io.StringIO(response.text))]
 
 
 def seed(client: httpx.Client, site: Site) -> None:
     """Create the test elections: Riverside open for voting, Harbour tallied."""
-    riverside = _post(client, "/api/v1/elections", site.admin, {"name": "Riverside 2026", "definition": RIVERSIDE, "rule": RULE})
+    riverside = _post(
+        client, "/api/v1/elections", site.admin, {"name": "Riverside 2026", "definition": RIVERSIDE, "rule": RULE}
+    )
     site.elections["riverside"] = riverside_id = riverside.json()["id"]
     site.codes["riverside"] = _codes(client, site, riverside_id, 12)
-    site.kiosk = _post(client, f"/api/v1/elections/{riverside_id}/kiosks", site.admin, {"name": "Town hall"}).json()["id"]
+    site.kiosk = _post(client, f"/api/v1/elections/{riverside_id}/kiosks", site.admin, {"name": "Town hall"}).json()[
+        "id"
+    ]
     _post(client, f"/api/v1/elections/{riverside_id}/open", site.admin, {})
 
-    harbour = _post(client, "/api/v1/elections", site.admin, {"name": "Harbour 2025", "definition": HARBOUR, "rule": RULE})
+    harbour = _post(
+        client, "/api/v1/elections", site.admin, {"name": "Harbour 2025", "definition": HARBOUR, "rule": RULE}
+    )
     site.elections["harbour"] = harbour_id = harbour.json()["id"]
-    codes = {"North": _codes(client, site, harbour_id, 14, "North"), "South": _codes(client, site, harbour_id, 11, "South")}
+    codes = {
+        "North": _codes(client, site, harbour_id, 14, "North"),
+        "South": _codes(client, site, harbour_id, 11, "South"),
+    }
     _post(client, f"/api/v1/elections/{harbour_id}/open", site.admin, {})
     for district, selections, count in HARBOUR_BALLOTS:
         for _ in range(count):

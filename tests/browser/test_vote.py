@@ -114,7 +114,10 @@ def test_too_few_is_refused_in_the_browser(site: Site, page: Page) -> None:
 @pytest.mark.parametrize(
     ("boxes", "messages"),
     [
-        (["#p-1", "#p-3", "#p-4", "#p-6"], ["Your choices cost 1,070,000 EUR, more than the 1,000,000 EUR you can spend."]),
+        (
+            ["#p-1", "#p-3", "#p-4", "#p-6"],
+            ["Your choices cost 1,070,000 EUR, more than the 1,000,000 EUR you can spend."],
+        ),
         ([], ["You chose 0 projects; choose at least 1."]),
         (
             ["#p-1", "#p-2", "#p-4", "#p-5", "#p-6"],

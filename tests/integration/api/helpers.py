@@ -68,7 +68,9 @@ DISTRICTS: dict[str, Any] = {
 }
 
 
-async def create_election(client: Client, admin: dict[str, str], definition: dict[str, Any] | None = None, **extra: Any) -> int:
+async def create_election(
+    client: Client, admin: dict[str, str], definition: dict[str, Any] | None = None, **extra: Any
+) -> int:
     body = {"name": "Riverside 2026", "definition": definition or CITY, "rule": TEST_RULE, **extra}
     response = await client.post("/api/v1/elections", json=body, headers=admin)
     assert response.status_code == 201, response.text
@@ -76,7 +78,9 @@ async def create_election(client: Client, admin: dict[str, str], definition: dic
     return election_id
 
 
-async def make_codes(client: Client, admin: dict[str, str], election_id: int, count: int, district: str | None = None) -> list[str]:
+async def make_codes(
+    client: Client, admin: dict[str, str], election_id: int, count: int, district: str | None = None
+) -> list[str]:
     body: dict[str, Any] = {"count": count, "district": district}
     response = await client.post(f"/api/v1/elections/{election_id}/roll/codes", json=body, headers=admin)
     assert response.status_code == 201, response.text
@@ -96,6 +100,13 @@ async def open_election(client: Client, admin: dict[str, str], election_id: int)
     return body
 
 
-async def vote(client: Client, election_id: int, code: str, selections: list[str], headers: dict[str, str] | None = None, **extra: Any) -> Any:
+async def vote(
+    client: Client,
+    election_id: int,
+    code: str,
+    selections: list[str],
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Any:
     body = {"credential": {"kind": "code", "value": code}, "selections": selections, **extra}
     return await client.post(f"/api/v1/elections/{election_id}/ballots", json=body, headers=headers or {})

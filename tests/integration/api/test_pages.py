@@ -1,0 +1,74 @@
+"""The HTML pages through the test client: security headers, CSRF, language, and the same refusals as the API."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.integration.api.helpers import create_election, make_codes, open_election
+
+pytestmark = pytest.mark.anyio
+
+
+def _csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "the form carries no CSRF token"
+    return match.group(1)
+
+
+async def test_pages_send_a_strict_content_security_policy(client, admin):
+    election = await create_election(client, admin)
+    response = await client.get(f"/vote/{election}")
+    assert response.status_code == 200
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "<script>" not in response.text
+    assert " style=" not in response.text
+
+
+async def test_a_form_without_its_csrf_token_is_refused(client, admin):
+    election = await create_election(client, admin)
+    codes = await make_codes(client, admin, election, 1)
+    await open_election(client, admin, election)
+    await client.get(f"/vote/{election}")
+    response = await client.post(f"/vote/{election}/ballot", data={"credential": codes[0], "csrf_token": "forged"})
+    assert response.status_code == 403
+    assert "This form has expired" in response.text
+
+
+async def test_language_from_the_browser_and_switchable(client, admin):
+    election = await create_election(client, admin)
+    arabic = await client.get(f"/vote/{election}", headers={"Accept-Language": "ar,en;q=0.5"})
+    assert '<html lang="ar" dir="rtl">' in arabic.text
+    russian = await client.get(f"/vote/{election}?lang=ru", headers={"Accept-Language": "ar"})
+    assert '<html lang="ru" dir="ltr">' in russian.text
+    assert "pbvote_lang=ru" in russian.headers["set-cookie"]
+    remembered = await client.get(f"/vote/{election}", headers={"Accept-Language": "ar"})
+    assert '<html lang="ru"' in remembered.text
+
+
+async def test_server_refuses_an_over_cap_ballot_with_the_page_message(client, admin):
+    # Riverside: at most 60 on parks; a (40, parks) + b (30, parks) = 70
+    election = await create_election(client, admin)
+    codes = await make_codes(client, admin, election, 1)
+    await open_election(client, admin, election)
+    token = _csrf((await client.get(f"/vote/{election}")).text)
+    form = {"csrf_token": token, "credential": codes[0], "kind": "code", "project": ["a", "b"]}
+    response = await client.post(f"/vote/{election}/review", data=form)
+    assert response.status_code == 422
+    assert "Your choices in parks cost 70 EUR, more than the 60 EUR allowed for that line." in response.text
+    turnout = await client.get(f"/api/v1/elections/{election}/turnout")
+    assert turnout.json()["total"] == 0
+
+
+async def test_a_wrong_code_is_refused_at_sign_in(client, admin):
+    election = await create_election(client, admin)
+    await make_codes(client, admin, election, 1)
+    await open_election(client, admin, election)
+    token = _csrf((await client.get(f"/vote/{election}")).text)
+    response = await client.post(f"/vote/{election}/ballot", data={"csrf_token": token, "credential": "AAAA-BBBB-CCCC"})
+    assert response.status_code == 403
+    assert "does not let you vote in this election" in response.text
