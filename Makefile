@@ -41,7 +41,7 @@ test: $(STAMP)
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F api/i18n/babel.cfg -k gettext -k raw_ -k _ --no-location --sort-output --omit-header \
 		-o api/i18n/pbvote.pot .
-	$(BIN)/pybabel update -i api/i18n/pbvote.pot -d api/i18n/locales -D pbvote --no-location --width 120
+	$(BIN)/pybabel update -i api/i18n/pbvote.pot -d api/i18n/locales -D pbvote --width 120 --ignore-obsolete
 	$(BIN)/pybabel compile -d api/i18n/locales -D pbvote --statistics
 
 demo: $(STAMP)

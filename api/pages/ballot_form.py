@@ -132,9 +132,9 @@ def _message(  # noqa: PLR0911 -- one message per reason code
     if election.has_project(name):
         name = localized(election.project(ProjectId(name)), "name", page.language.code)
     if reason.code == "too-few":
-        return page.gettext("You chose %(count)s projects; choose at least %(min)s.", count=count, min=rules.min_length)
+        return page.gettext("Projects chosen: %(count)s. Choose at least %(min)s.", count=count, min=rules.min_length)
     if reason.code == "too-many":
-        return page.gettext("You chose %(count)s projects; choose at most %(max)s.", count=count, max=rules.max_length)
+        return page.gettext("Projects chosen: %(count)s. Choose at most %(max)s.", count=count, max=rules.max_length)
     if reason.code == "over-cost":
         limit = format_amount(rules.max_sum_cost or 0, money)
         message = "Your choices cost %(total)s, more than the %(limit)s you can spend."

@@ -168,7 +168,7 @@ def _payments(
             continue
         average = format_amount(round(Fraction(project.cost * 100, supporters)), election.currency, exponent=2)
         text = page.gettext(
-            "%(count)s supporters paid %(cost)s, on average %(average)s each.",
+            "Supporters: %(count)s. Together they paid %(cost)s, on average %(average)s each.",
             count=supporters,
             cost=format_amount(project.cost, election.currency),
             average=average,

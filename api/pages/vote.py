@@ -167,7 +167,7 @@ def credential_problem(page: PageContext, exc: Exception) -> str:
     """What to tell a resident whose credential was refused, in their language."""
     if isinstance(exc, RateLimited):
         minutes = max(1, -(-exc.retry_after // 60))
-        return page.gettext("Too many attempts. Try again in %(minutes)s minutes.", minutes=minutes)
+        return page.gettext("Too many attempts. Wait %(minutes)s min and try again.", minutes=minutes)
     if isinstance(exc, ConflictError):
         return page.gettext("A ballot was already cast with this credential, online or at a kiosk.")
     return page.gettext(

@@ -1,6 +1,6 @@
 """The browser suite: the real app under uvicorn on 127.0.0.1, driven by Debian's Chromium through Playwright.
 
-One server per test session, on a random port, with a fresh SQLite database built by the migrations and seeded
+One server for the browser tests, on a random port, with a fresh SQLite database built by the migrations and seeded
 through the JSON API (elections, voting codes, a kiosk, a tallied election with ballots). Chromium is the system's
 `/usr/bin/chromium` (installed by `.ci/install-browser.sh`), never a downloaded build.
 """
@@ -78,7 +78,7 @@ async def _prepare(url: str) -> tuple[str, str, str]:
     return tokens[0], tokens[1], tokens[2]
 
 
-@pytest.fixture(name="site", scope="session")
+@pytest.fixture(name="site", scope="package")
 def fx_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     database = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('browser') / 'pbvote.db'}"
     admin, official, official2 = asyncio.run(_prepare(database))
@@ -103,13 +103,13 @@ def fx_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     patch.undo()
 
 
-@pytest.fixture(name="playwright", scope="session")
+@pytest.fixture(name="playwright", scope="package")
 def fx_playwright() -> Iterator[Playwright]:
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(name="browser", scope="session")
+@pytest.fixture(name="browser", scope="package")
 def fx_browser(playwright: Playwright) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run .ci/install-browser.sh (make test does)", pytrace=False)

@@ -37,7 +37,7 @@ def test_results_page_shows_the_tally(site: Site, page: Page) -> None:
 
 def test_turnout_hides_small_groups(site: Site, page: Page) -> None:
     page.goto(f"{site.url}/turnout/{site.elections['harbour']}")
-    expect(page.get_by_text("25 ballots counted so far.")).to_be_visible()
+    expect(page.get_by_text("Ballots counted so far: 25.")).to_be_visible()
     district, channel = page.locator("table.turnout").all()
     expect(district.locator("tbody tr")).to_have_text([re.compile(r"North\s*14"), re.compile(r"South\s*11")])
     expect(channel.locator("tbody tr")).to_have_text([re.compile(r"Online\s*25")])

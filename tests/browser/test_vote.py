@@ -107,7 +107,7 @@ def test_over_budget_is_refused_in_the_browser(site: Site, page: Page) -> None:
 def test_too_few_is_refused_in_the_browser(site: Site, page: Page) -> None:
     _sign_in(page, site, site.codes["riverside"][3])
     page.get_by_role("button", name="Review my ballot").click()
-    expect(page.locator("#live")).to_have_text("You chose 0 projects; choose at least 1.")
+    expect(page.locator("#live")).to_have_text("Projects chosen: 0. Choose at least 1.")
     expect(page.get_by_role("heading", name="Your ballot", exact=True)).to_be_visible()
 
 
@@ -118,11 +118,11 @@ def test_too_few_is_refused_in_the_browser(site: Site, page: Page) -> None:
             ["#p-1", "#p-3", "#p-4", "#p-6"],
             ["Your choices cost 1,070,000 EUR, more than the 1,000,000 EUR you can spend."],
         ),
-        ([], ["You chose 0 projects; choose at least 1."]),
+        ([], ["Projects chosen: 0. Choose at least 1."]),
         (
             ["#p-1", "#p-2", "#p-4", "#p-5", "#p-6"],
             [
-                "You chose 5 projects; choose at most 4.",
+                "Projects chosen: 5. Choose at most 4.",
                 "Your choices cost 1,020,000 EUR, more than the 1,000,000 EUR you can spend.",
                 "Your choices in parks cost 550,000 EUR, more than the 500,000 EUR allowed for that line.",
             ],
