@@ -10,6 +10,7 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import ValidationException
 from litestar.openapi import OpenAPIConfig
+from litestar.plugins.pydantic import PydanticPlugin
 from sqlalchemy import text
 
 from api.audit.controllers import AuditController
@@ -72,7 +73,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         dependencies={"intake": Provide(provide_intake, sync_to_thread=False)},
         exception_handlers={PbvoteError: pbvote_error_handler, ValidationException: validation_error_handler},
-        state=State({"intake": intake}),
+        state=State({"intake": intake, "engine": engine}),
         lifespan=[lifespan],
+        # strict: a JSON string is not an integer, nor a number a string; inputs are taken as typed or refused
+        plugins=[PydanticPlugin(validate_strict=True)],
         openapi_config=OpenAPIConfig(title="pbvote", version="0.1.0", path="/schema"),
     )

@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+import api.commands
 import tally.cli
 
 __all__ = ["main"]
@@ -21,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pbvote", description="Participatory budgeting: tally, serve, verify.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     tally.cli.add_parsers(subparsers)
+    api.commands.add_parsers(subparsers)
     return parser
 
 

@@ -6,6 +6,8 @@ Every `PbvoteError` subclass has its status here (a test walks the hierarchy). B
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Request, Response
 from litestar.exceptions import ValidationException
 
@@ -51,11 +53,11 @@ def status_of(exc: PbvoteError) -> int:
     """The HTTP status of an error: its own class's, else its nearest mapped ancestor's."""
     for cls in type(exc).__mro__:
         if cls in STATUS:
-            return STATUS[cls]  # type: ignore[index]
+            return STATUS[cls]
     return 500
 
 
-def pbvote_error_handler(_: Request[object, object, object], exc: PbvoteError) -> Response[dict[str, object]]:
+def pbvote_error_handler(_: Request[Any, Any, Any], exc: PbvoteError) -> Response[dict[str, object]]:
     """Answer a domain error with its status, message and, for ballots, every reason field by field."""
     status = status_of(exc)
     body: dict[str, object] = {"status_code": status, "detail": str(exc)}
@@ -70,9 +72,7 @@ def pbvote_error_handler(_: Request[object, object, object], exc: PbvoteError) -
     return Response(body, status_code=status, headers=headers)
 
 
-def validation_error_handler(
-    _: Request[object, object, object], exc: ValidationException
-) -> Response[dict[str, object]]:
+def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, object]]:
     """A request that does not match its schema: 422 with every field that is wrong."""
     extra = exc.extra if isinstance(exc.extra, list) else []
     reasons = [

@@ -37,7 +37,7 @@ def normalize_code(code: str) -> str:
     True
     """
     text = code.strip().upper().replace("-", "").replace(" ", "")
-    return text.translate(str.maketrans({"I": "1", "L": "1", "O": "0"}))
+    return text.translate(str.maketrans("ILO", "110"))
 
 
 def new_receipt() -> str:

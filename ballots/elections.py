@@ -10,6 +10,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from ballots.context import Intake
 from ballots.credentials import keyed_hash, new_voting_code, normalize_code
 from ballots.roll import parse_census
@@ -117,7 +119,7 @@ async def _transition(
             values = {"closed_at": repo.now()}
         await repo.set_status(session, row, before, after, **values)
         await repo.add_audit(
-            session, staff, f"election.{after}", election_id, canonical_json(values.get("election_hash"))
+            session, staff, f"election.{after}", election_id, canonical_json({"election_hash": row.election_hash})
         )
     return row
 
@@ -142,7 +144,7 @@ def census_hash(secret: bytes, election_id: int, identifier: str) -> str:
     return keyed_hash(secret, "census", election_id, identifier.strip())
 
 
-async def _draft(session: Any, election_id: int) -> ElectionRow:  # noqa: ANN401 -- an AsyncSession
+async def _draft(session: AsyncSession, election_id: int) -> ElectionRow:
     row = await repo.get_election(session, election_id, share_lock=True)
     if row.status != "draft":
         raise ConflictError(f"election {election_id} is {row.status}: the roll changes only while it is a draft")

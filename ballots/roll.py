@@ -25,7 +25,7 @@ class CensusEntry:
 
 
 def parse_census(text: str, districts: Collection[str]) -> list[CensusEntry]:
-    """Read the census CSV; every error names its line.
+    r"""Read the census CSV; every error names its line.
 
     >>> parse_census("identifier,birth_year\\nA1,1990\\n", ())
     [CensusEntry(identifier='A1', district=None, birth_year=1990)]

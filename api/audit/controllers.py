@@ -8,7 +8,8 @@ from litestar import Controller, get
 from litestar.params import FromQuery
 from sqlalchemy import select
 
-from api.deps import OBSERVER, IntakeDep, StaffDep
+from api.auth.guards import OBSERVER, StaffDep
+from api.deps import IntakeDep
 from ballots.store.models import AuditEntry
 
 __all__ = ["AuditController"]
@@ -22,8 +23,12 @@ class AuditController(Controller):
 
     @get("/", dependencies={"staff": OBSERVER})
     async def read(
-        self, intake: IntakeDep, staff: StaffDep, election_id: FromQuery[int | None] = None
-    ) -> list[dict[str, Any]]:  # noqa: ARG002 -- the dependency is the guard
+        self,
+        *,
+        intake: IntakeDep,
+        staff: StaffDep,  # noqa: ARG002 -- the dependency is the guard
+        election_id: FromQuery[int | None] = None,
+    ) -> list[dict[str, Any]]:
         """Every entry, oldest first; `election_id` narrows to one election."""
         query = select(AuditEntry).order_by(AuditEntry.id)
         if election_id is not None:

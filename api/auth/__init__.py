@@ -1,0 +1,1 @@
+"""Staff authentication and authorisation (`guards`)."""

@@ -9,14 +9,26 @@ from typing import Any
 from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from sqlalchemy import select
 
-from api.deps import ADMIN, OBSERVER, IntakeDep, StaffDep
-from api.elections.schemas import ElectionCreate, ElectionOut, TurnoutOut, TurnoutRow
+from api.auth.guards import ADMIN, OBSERVER, StaffDep
+from api.deps import IntakeDep
+from api.elections.schemas import (
+    ElectionCreate,
+    ElectionOut,
+    ElectionSummary,
+    ReceiptStatus,
+    TurnoutOut,
+    TurnoutRow,
+)
 from ballots import elections as service
 from ballots.store import repository as repo
+from ballots.store.models import ElectionRow
+from pbvote.ballot import Ballot
 from pbvote.canonical import election_from_json
 from pbvote.errors import ConflictError, InvalidElection, NotFound
-from pbvote.pabulib import parse_pb
+from pbvote.pabulib import parse_pb, write_pb
+from pbvote.project import ProjectId
 
 __all__ = ["ElectionController", "PbUpload"]
 
@@ -35,13 +47,13 @@ class ElectionController(Controller):
     tags = ["elections"]  # noqa: RUF012 -- Litestar's declared class attribute
 
     @post("/", dependencies={"staff": ADMIN})
-    async def create(self, data: JSONBody[ElectionCreate], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
+    async def create(self, *, data: JSONBody[ElectionCreate], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
         """Create an election (a draft) from its JSON definition."""
         row = await service.create_election(
             intake,
             staff,
             name=data.name,
-            election=election_from_json(data.definition),
+            election=election_from_json(data.definition.model_dump()),
             rule=data.rule,
             rule_options=data.rule_options,
             allow_revote=data.allow_revote,
@@ -53,12 +65,13 @@ class ElectionController(Controller):
     @post("/pabulib", dependencies={"staff": ADMIN})
     async def create_from_pb(
         self,
+        *,
         data: MultipartBody[PbUpload],
         intake: IntakeDep,
         staff: StaffDep,
         name: FromQuery[str],
         rule: FromQuery[str],
-        allow_revote: FromQuery[bool] = False,  # noqa: FBT002 -- a query parameter
+        allow_revote: FromQuery[bool] = False,
     ) -> ElectionOut:
         """Create an election (a draft) from an uploaded `.pb` file; its ballots, if any, are ignored."""
         raw = await data.file.read()
@@ -72,29 +85,45 @@ class ElectionController(Controller):
         )
         return ElectionOut.of(row)
 
+    @get("/")
+    async def list_elections(self, *, intake: IntakeDep) -> list[ElectionSummary]:
+        """Every election, newest first: id, name, status and hash."""
+        async with intake.sessions.begin() as session:
+            rows = (await session.execute(select(ElectionRow).order_by(ElectionRow.id.desc()))).scalars().all()
+        return [ElectionSummary(id=r.id, name=r.name, status=r.status, election_hash=r.election_hash) for r in rows]
+
+    @get("/{election_id:int}/receipts/{receipt:str}")
+    async def receipt(self, *, election_id: FromPath[int], receipt: FromPath[str], intake: IntakeDep) -> ReceiptStatus:
+        """Whether the ballot with this receipt is stored and counted (never its content)."""
+        async with intake.sessions.begin() as session:
+            row = await repo.ballot_by_receipt(session, election_id, receipt)
+        if row is None or row.status == "pending":
+            raise NotFound(f"no ballot with receipt {receipt!r} in election {election_id}")
+        return ReceiptStatus(receipt=receipt, election_id=election_id, channel=row.channel, status=row.status)
+
     @get("/{election_id:int}")
-    async def read(self, election_id: FromPath[int], intake: IntakeDep) -> ElectionOut:
+    async def read(self, *, election_id: FromPath[int], intake: IntakeDep) -> ElectionOut:
         """The election as published: definition, status, `election_hash` once open."""
         async with intake.sessions.begin() as session:
             return ElectionOut.of(await repo.get_election(session, election_id))
 
     @post("/{election_id:int}/open", status_code=200, dependencies={"staff": ADMIN})
-    async def open_voting(self, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
+    async def open_voting(self, *, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
         """Open voting; the definition is frozen and its hash published."""
         return ElectionOut.of(await service.open_election(intake, staff, election_id))
 
     @post("/{election_id:int}/close", status_code=200, dependencies={"staff": ADMIN})
-    async def close_voting(self, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
+    async def close_voting(self, *, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
         """Close voting."""
         return ElectionOut.of(await service.close_election(intake, staff, election_id))
 
     @post("/{election_id:int}/tally", status_code=200, dependencies={"staff": ADMIN})
-    async def tally(self, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> dict[str, Any]:
+    async def tally(self, *, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> dict[str, Any]:
         """Run the election's rule on the counted ballots and store the result."""
         return await service.tally_election(intake, staff, election_id)
 
     @get("/{election_id:int}/result")
-    async def result(self, election_id: FromPath[int], intake: IntakeDep) -> dict[str, Any]:
+    async def result(self, *, election_id: FromPath[int], intake: IntakeDep) -> dict[str, Any]:
         """The stored result of a tallied election."""
         async with intake.sessions.begin() as session:
             row = await repo.get_election(session, election_id)
@@ -104,7 +133,7 @@ class ElectionController(Controller):
         return value
 
     @get("/{election_id:int}/turnout")
-    async def turnout(self, election_id: FromPath[int], intake: IntakeDep) -> TurnoutOut:
+    async def turnout(self, *, election_id: FromPath[int], intake: IntakeDep) -> TurnoutOut:
         """Counted ballots by district and channel; nothing about their content."""
         async with intake.sessions.begin() as session:
             row = await repo.get_election(session, election_id)
@@ -114,8 +143,37 @@ class ElectionController(Controller):
             election_id=election_id, status=row.status, total=sum(n for _, _, n in counts), by_district_and_channel=rows
         )
 
+    @get("/{election_id:int}/export.pb", dependencies={"staff": OBSERVER}, media_type="text/plain")
+    async def export_pb(
+        self,
+        *,
+        election_id: FromPath[int],
+        intake: IntakeDep,
+        staff: StaffDep,  # noqa: ARG002 -- the dependency is the guard
+        district: FromQuery[str | None] = None,
+    ) -> str:
+        """The counted ballots as a pabulib `.pb` file (one district's, for an election with districts).
+
+        `pbvote tally FILE.pb --rule RULE` on it recomputes the stored result.
+        """
+        async with intake.sessions.begin() as session:
+            row = await repo.get_election(session, election_id)
+            if row.status not in {"closed", "tallied"}:
+                raise ConflictError(f"election {election_id} is {row.status}; ballots are exported after closing")
+            ballots = await repo.counted_ballots(session, election_id)
+        election = intake.election(row)
+        if election.districts and district not in election.districts:
+            raise InvalidElection(f"name one district of {', '.join(sorted(election.districts))} (?district=...)")
+        if election.districts and district is not None:
+            election = election.district_election(district)
+        content = sorted(
+            (tuple(json.loads(b.selections)), tuple(json.loads(b.points))) for b in ballots if b.district == district
+        )
+        profile = [Ballot(str(n), tuple(map(ProjectId, s)), p) for n, (s, p) in enumerate(content, start=1)]
+        return write_pb(election, profile)
+
     @get("/{election_id:int}/export", dependencies={"staff": OBSERVER})
-    async def export(self, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> list[dict[str, Any]]:  # noqa: ARG002 -- the dependency is the guard
+    async def export(self, *, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> list[dict[str, Any]]:  # noqa: ARG002 -- the dependency is the guard
         """Every counted ballot's content, once voting is closed, in content order (no receipts, no times)."""
         async with intake.sessions.begin() as session:
             row = await repo.get_election(session, election_id)

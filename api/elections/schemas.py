@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ballots.store.models import ElectionRow
 
-__all__ = ["ElectionCreate", "ElectionOut", "Eligibility", "TurnoutOut", "TurnoutRow"]
+__all__ = [
+    "BallotRulesIn",
+    "DefinitionIn",
+    "ElectionCreate",
+    "ElectionOut",
+    "ElectionSummary",
+    "Eligibility",
+    "ProjectIn",
+    "ReceiptStatus",
+    "TurnoutOut",
+    "TurnoutRow",
+]
 
 
 class Eligibility(BaseModel):
@@ -20,14 +31,55 @@ class Eligibility(BaseModel):
     reference_year: int | None = Field(default=None, ge=1900, le=2200)
 
 
+class ProjectIn(BaseModel):
+    """A project of the definition; costs in the election's integer counting unit."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=200)
+    cost: StrictInt = Field(ge=0)
+    name: str = ""
+    category: list[str] = Field(default_factory=list)
+    district: str | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class BallotRulesIn(BaseModel):
+    """What a valid ballot looks like; a missing limit means none."""
+
+    model_config = ConfigDict(extra="forbid")
+    vote_type: Literal["approval", "choose-1", "cumulative", "ordinal", "scoring"] = "approval"
+    min_length: StrictInt | None = None
+    max_length: StrictInt | None = None
+    min_sum_cost: StrictInt | None = None
+    max_sum_cost: StrictInt | None = None
+    min_points: StrictInt | None = None
+    max_points: StrictInt | None = None
+    min_sum_points: StrictInt | None = None
+    max_sum_points: StrictInt | None = None
+    max_cost_per_category: dict[str, StrictInt] = Field(default_factory=dict)
+
+
+class DefinitionIn(BaseModel):
+    """An election definition, in the form `pbvote.canonical.election_to_json` writes (integers only)."""
+
+    model_config = ConfigDict(extra="forbid")
+    budget: StrictInt
+    projects: list[ProjectIn] = Field(min_length=1, max_length=10_000)
+    ballot_rules: BallotRulesIn = Field(default_factory=BallotRulesIn)
+    currency: str = ""
+    rule: str | None = None
+    meta: dict[str, str] = Field(default_factory=dict)
+    districts: dict[str, StrictInt] = Field(default_factory=dict)
+
+
 class ElectionCreate(BaseModel):
     """A new election: its definition as `pbvote.canonical.election_to_json` writes it, and how it is run."""
 
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=200)
-    definition: dict[str, Any]
+    definition: DefinitionIn
     rule: str = Field(min_length=1, max_length=100)
-    rule_options: dict[str, Any] = Field(default_factory=dict)
+    rule_options: dict[str, str | StrictInt | bool | None] = Field(default_factory=dict)
     allow_revote: bool = False
     eligibility: Eligibility = Field(default_factory=Eligibility)
 
@@ -76,3 +128,21 @@ class TurnoutOut(BaseModel):
     status: str
     total: int
     by_district_and_channel: list[TurnoutRow]
+
+
+class ElectionSummary(BaseModel):
+    """An election in the list."""
+
+    id: int
+    name: str
+    status: str
+    election_hash: str | None
+
+
+class ReceiptStatus(BaseModel):
+    """What a receipt says about its ballot: stored, through which channel, and whether it counts."""
+
+    receipt: str
+    election_id: int
+    channel: str
+    status: str

@@ -5,7 +5,8 @@ from __future__ import annotations
 from litestar import Controller, post
 from litestar.params import FromPath, JSONBody
 
-from api.deps import ADMIN, OFFICIAL, IntakeDep, StaffDep
+from api.auth.guards import ADMIN, OFFICIAL, StaffDep
+from api.deps import IntakeDep
 from api.kiosks.schemas import CheckInIn, CheckInOut, KioskIn, KioskOut, SyncIn, SyncItemOut
 from api.voting.schemas import BallotBody, ReceiptOut
 from ballots import elections as service
@@ -23,7 +24,7 @@ class KioskController(Controller):
 
     @post("/", dependencies={"staff": ADMIN})
     async def register(
-        self, election_id: FromPath[int], data: JSONBody[KioskIn], intake: IntakeDep, staff: StaffDep
+        self, *, election_id: FromPath[int], data: JSONBody[KioskIn], intake: IntakeDep, staff: StaffDep
     ) -> KioskOut:
         """Register a kiosk."""
         row = await service.register_kiosk(intake, staff, election_id, data.name)
@@ -32,6 +33,7 @@ class KioskController(Controller):
     @post("/{kiosk_id:int}/checkins", dependencies={"staff": OFFICIAL})
     async def check_in(
         self,
+        *,
         election_id: FromPath[int],
         kiosk_id: FromPath[int],
         data: JSONBody[CheckInIn],
@@ -45,6 +47,7 @@ class KioskController(Controller):
     @post("/{kiosk_id:int}/checkins/{checkin:str}/ballot", dependencies={"staff": OFFICIAL})
     async def enter(
         self,
+        *,
         election_id: FromPath[int],
         kiosk_id: FromPath[int],
         checkin: FromPath[str],
@@ -53,7 +56,9 @@ class KioskController(Controller):
         staff: StaffDep,
     ) -> ReceiptOut:
         """Enter the ballot of a checked-in resident."""
-        receipt = await kiosk.enter_ballot(intake, staff, election_id, kiosk_id, checkin, data.to_input())
+        receipt = await kiosk.enter_ballot(
+            intake, staff, election_id, kiosk_id, checkin=checkin, ballot=data.to_input()
+        )
         async with intake.sessions.begin() as session:
             row = await repo.get_election(session, election_id)
             ballot = await repo.ballot_by_receipt(session, election_id, receipt)
@@ -69,6 +74,7 @@ class KioskController(Controller):
     @post("/{kiosk_id:int}/sync", status_code=200, dependencies={"staff": OFFICIAL})
     async def sync(
         self,
+        *,
         election_id: FromPath[int],
         kiosk_id: FromPath[int],
         data: JSONBody[SyncIn],

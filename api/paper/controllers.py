@@ -5,7 +5,8 @@ from __future__ import annotations
 from litestar import Controller, get, post, put
 from litestar.params import FromPath, JSONBody
 
-from api.deps import ADMIN, OFFICIAL, IntakeDep, StaffDep
+from api.auth.guards import ADMIN, OFFICIAL, StaffDep
+from api.deps import IntakeDep
 from api.paper.schemas import BatchIn, BatchOut, KeyedOut, MismatchOut, PaperIn, ReconciledOut
 from ballots.intake import paper
 
@@ -20,10 +21,12 @@ class PaperController(Controller):
 
     @post("/", dependencies={"staff": OFFICIAL})
     async def open_batch(
-        self, election_id: FromPath[int], data: JSONBody[BatchIn], intake: IntakeDep, staff: StaffDep
+        self, *, election_id: FromPath[int], data: JSONBody[BatchIn], intake: IntakeDep, staff: StaffDep
     ) -> BatchOut:
         """Open a batch of papers numbered 1 to `envelope_count`."""
-        row = await paper.open_batch(intake, staff, election_id, data.label, data.envelope_count, data.kiosk_id)
+        row = await paper.open_batch(
+            intake, staff, election_id, label=data.label, envelope_count=data.envelope_count, kiosk_id=data.kiosk_id
+        )
         return BatchOut(
             id=row.id, election_id=election_id, label=row.label, envelope_count=row.envelope_count, status=row.status
         )
@@ -31,6 +34,7 @@ class PaperController(Controller):
     @put("/{batch_id:int}/papers/{seq:int}", dependencies={"staff": OFFICIAL})
     async def key(
         self,
+        *,
         election_id: FromPath[int],
         batch_id: FromPath[int],
         seq: FromPath[int],
@@ -39,13 +43,18 @@ class PaperController(Controller):
         staff: StaffDep,
     ) -> KeyedOut:
         """Key one paper (pass 1 for the first official, pass 2 for a second one)."""
-        number = await paper.key_paper(intake, staff, election_id, batch_id, seq, data.to_content())
+        number = await paper.key_paper(intake, staff, election_id, batch_id, seq=seq, content=data.to_content())
         return KeyedOut(seq=seq, pass_no=number)
 
     @get("/{batch_id:int}/mismatches", dependencies={"staff": ADMIN})
     async def mismatches(
-        self, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep, staff: StaffDep
-    ) -> list[MismatchOut]:  # noqa: ARG002 -- the dependency is the guard
+        self,
+        *,
+        election_id: FromPath[int],
+        batch_id: FromPath[int],
+        intake: IntakeDep,
+        staff: StaffDep,  # noqa: ARG002 -- the dependency is the guard
+    ) -> list[MismatchOut]:
         """The papers whose keyings disagree or are missing."""
         found = await paper.mismatches(intake, election_id, batch_id)
         return [MismatchOut(seq=m.seq, problem=m.problem, keyings=m.keyings, resolved=m.resolved) for m in found]
@@ -53,6 +62,7 @@ class PaperController(Controller):
     @put("/{batch_id:int}/papers/{seq:int}/resolution", dependencies={"staff": ADMIN})
     async def resolve(
         self,
+        *,
         election_id: FromPath[int],
         batch_id: FromPath[int],
         seq: FromPath[int],
@@ -61,12 +71,12 @@ class PaperController(Controller):
         staff: StaffDep,
     ) -> KeyedOut:
         """The coordinator's reading of a paper, overriding both keyings."""
-        await paper.resolve_paper(intake, staff, election_id, batch_id, seq, data.to_content())
+        await paper.resolve_paper(intake, staff, election_id, batch_id, seq=seq, content=data.to_content())
         return KeyedOut(seq=seq, pass_no=3)
 
     @post("/{batch_id:int}/reconcile", status_code=200, dependencies={"staff": ADMIN})
     async def reconcile(
-        self, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep, staff: StaffDep
+        self, *, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep, staff: StaffDep
     ) -> ReconciledOut:
         """Count the batch, once every paper is keyed twice alike or resolved."""
         counts = await paper.reconcile_batch(intake, staff, election_id, batch_id)

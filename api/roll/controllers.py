@@ -8,7 +8,8 @@ import io
 from litestar import Controller, Response, post
 from litestar.params import FromPath, JSONBody, MultipartBody
 
-from api.deps import ADMIN, IntakeDep, StaffDep
+from api.auth.guards import ADMIN, StaffDep
+from api.deps import IntakeDep
 from api.roll.schemas import CensusUpload, CodesRequest, RollAdded
 from ballots import elections as service
 from pbvote.errors import InvalidElection
@@ -26,6 +27,7 @@ class RollController(Controller):
     @post("/census")
     async def census(
         self,
+        *,
         election_id: FromPath[int],
         data: MultipartBody[CensusUpload],
         intake: IntakeDep,
@@ -41,7 +43,7 @@ class RollController(Controller):
 
     @post("/codes", media_type="text/csv")
     async def codes(
-        self, election_id: FromPath[int], data: JSONBody[CodesRequest], intake: IntakeDep, staff: StaffDep
+        self, *, election_id: FromPath[int], data: JSONBody[CodesRequest], intake: IntakeDep, staff: StaffDep
     ) -> Response[str]:
         """Make single-use voting codes; the CSV answer is the only place they ever appear (print it)."""
         codes = await service.generate_codes(intake, staff, election_id, data.count, data.district)

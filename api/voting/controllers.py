@@ -25,13 +25,16 @@ class VotingController(Controller):
     @post("/")
     async def submit(
         self,
+        *,
         election_id: FromPath[int],
         data: JSONBody[BallotIn],
         intake: IntakeDep,
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=_MAX_KEY)] = None,
     ) -> Response[dict[str, Any]]:
-        """Cast a ballot; 201 with the receipt once it is stored. A retry with the same `Idempotency-Key` gets the
-        first answer again."""
+        """Cast a ballot; 201 with the receipt once it is stored.
+
+        A retry with the same `Idempotency-Key` gets the first answer again.
+        """
         answer = await submit_online(
             intake, election_id, data.credential.to_credential(), data.to_input(), idempotency_key
         )

@@ -76,10 +76,15 @@ async def identify(
     if credential.kind == "census" and voter.birth_year is not None and credential.birth_year != voter.birth_year:
         intake.limiter.fail(keys)
         raise CredentialRejected("the birth year does not match the census")
-    if row.min_age is not None and row.reference_year is not None:
-        if voter.birth_year is None or row.reference_year - voter.birth_year < row.min_age:
-            raise CredentialRejected(f"residents must be at least {row.min_age} in {row.reference_year} to vote")
+    if _too_young(row, voter):
+        raise CredentialRejected(f"residents must be at least {row.min_age} in {row.reference_year} to vote")
     return voter
+
+
+def _too_young(row: ElectionRow, voter: VoterRow) -> bool:
+    if row.min_age is None or row.reference_year is None:
+        return False
+    return voter.birth_year is None or row.reference_year - voter.birth_year < row.min_age
 
 
 def voter_link(intake: Intake, election_id: int, voter: VoterRow) -> str:

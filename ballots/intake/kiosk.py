@@ -86,7 +86,7 @@ async def check_in(
 
 
 async def enter_ballot(
-    intake: Intake, staff: StaffTokenRow, election_id: int, kiosk_id: int, checkin: str, ballot: BallotInput
+    intake: Intake, staff: StaffTokenRow, election_id: int, kiosk_id: int, *, checkin: str, ballot: BallotInput
 ) -> str:
     """Enter the ballot of a checked-in resident; returns its receipt.
 
@@ -112,8 +112,10 @@ async def enter_ballot(
 async def sync_queue(
     intake: Intake, staff: StaffTokenRow, election_id: int, kiosk_id: int, queue: Sequence[QueuedBallot]
 ) -> list[SyncResult]:
-    """Store the ballots a kiosk queued offline, each in its own transaction; a UUID synced before is not stored
-    again, so a kiosk may resend its whole queue."""
+    """Store the ballots a kiosk queued offline, each in its own transaction.
+
+    A UUID synced before is not stored again, so a kiosk may resend its whole queue.
+    """
     return [await _sync_one(intake, staff, election_id, kiosk_id, item) for item in queue]
 
 

@@ -45,9 +45,9 @@ async def submit_online(
         ConflictError: the resident has voted (and re-voting is off) or checked in at a kiosk; or the idempotency
             key was used for a different request.
     """
-    request = {
+    request: dict[str, JsonValue] = {
         "credential": [credential.kind, credential.value, credential.birth_year],
-        "ballot": [list(ballot.selections), list(ballot.points), ballot.district],
+        "ballot": [list[JsonValue](ballot.selections), list[JsonValue](ballot.points), ballot.district],
     }
     digest = keyed_hash(intake.secret, "request", canonical_json(request))
     if idempotency_key is not None:
@@ -55,7 +55,7 @@ async def submit_online(
         if stored is not None:
             return stored
     try:
-        return await _submit(intake, election_id, credential, ballot, idempotency_key, digest)
+        return await _submit(intake, election_id, credential, ballot, key=idempotency_key, digest=digest)
     except _KeyTaken:
         assert idempotency_key is not None  # noqa: S101 -- only raised for a key
         stored = await _replay(intake, election_id, idempotency_key, digest)
@@ -74,7 +74,7 @@ async def _replay(intake: Intake, election_id: int, key: str, digest: str) -> An
 
 
 async def _submit(
-    intake: Intake, election_id: int, credential: Credential, ballot: BallotInput, key: str | None, digest: str
+    intake: Intake, election_id: int, credential: Credential, ballot: BallotInput, *, key: str | None, digest: str
 ) -> Answer:
     receipt = new_receipt()
     async with intake.sessions.begin() as session:
@@ -91,7 +91,7 @@ async def _submit(
             "election_hash": row.election_hash,
         }
         if key is not None and not await repo.insert_idempotent(
-            session, election_id, key, digest, 201, canonical_json(body)
+            session, election_id, key, digest=digest, status_code=201, body=canonical_json(body)
         ):
             raise _KeyTaken
         link = voter_link(intake, election_id, voter)

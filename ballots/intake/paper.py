@@ -1,4 +1,6 @@
-"""Paper ballots, keyed twice: a batch is opened with its envelope count, one official keys every paper, a second
+"""Paper ballots, keyed twice.
+
+A batch is opened with its envelope count, one official keys every paper, a second
 official keys the batch again without seeing the first keying, a coordinator resolves every paper on which the two
 disagree, and only then is the batch reconciled into counted ballots. Spoiled papers, and papers that break the
 rules, are stored with their reason (status `spoiled` or `invalid`); none is dropped.
@@ -17,13 +19,14 @@ from ballots.credentials import new_receipt
 from ballots.errors import Forbidden, InvalidBallot
 from ballots.intake.common import BallotInput, check_ballot, content_json
 from ballots.store import repository as repo
-from ballots.store.models import BallotRow, PaperBatchRow, PaperEntryRow, StaffTokenRow
-from pbvote.canonical import canonical_json
+from ballots.store.models import BallotRow, KioskRow, PaperBatchRow, PaperEntryRow, StaffTokenRow
+from pbvote.canonical import JsonValue, canonical_json
 from pbvote.election import Election
 from pbvote.errors import ConflictError, InvalidElection, NotFound
 
 __all__ = ["Mismatch", "PaperContent", "key_paper", "mismatches", "open_batch", "reconcile_batch", "resolve_paper"]
 
+_KEYINGS = 2
 _RESOLUTION = 3
 
 
@@ -36,14 +39,14 @@ class PaperContent:
 
     def canonical(self) -> str:
         """The keyed content as canonical JSON, so two keyings compare by text (approval order ignored)."""
-        selections = list(self.ballot.selections)
+        selections: list[JsonValue] = list(self.ballot.selections)
         if not self.ballot.points:
-            selections.sort()
+            selections = list[JsonValue](sorted(self.ballot.selections))
         return canonical_json(
             {
                 "district": self.ballot.district,
                 "selections": selections,
-                "points": list(self.ballot.points),
+                "points": list[JsonValue](self.ballot.points),
                 "spoiled": self.spoiled,
             }
         )
@@ -60,7 +63,13 @@ class Mismatch:
 
 
 async def open_batch(
-    intake: Intake, staff: StaffTokenRow, election_id: int, label: str, envelope_count: int, kiosk_id: int | None
+    intake: Intake,
+    staff: StaffTokenRow,
+    election_id: int,
+    *,
+    label: str,
+    envelope_count: int,
+    kiosk_id: int | None,
 ) -> PaperBatchRow:
     """Open a batch of `envelope_count` papers (numbered 1 to `envelope_count`)."""
     async with intake.sessions.begin() as session:
@@ -69,11 +78,15 @@ async def open_batch(
             raise ConflictError(f"election {election_id} is {row.status}; paper batches are keyed while open or closed")
         if envelope_count <= 0:
             raise InvalidElection(f"envelope_count must be positive, not {envelope_count}")
+        if kiosk_id is not None:
+            kiosk = await session.get(KioskRow, kiosk_id)
+            if kiosk is None or kiosk.election_id != election_id:
+                raise NotFound(f"kiosk {kiosk_id} is not registered for election {election_id}")
         batch = PaperBatchRow(
             election_id=election_id, kiosk_id=kiosk_id, label=label, envelope_count=envelope_count, status="open"
         )
         session.add(batch)
-        await repo.flush_or_conflict(session, f"kiosk {kiosk_id} is not registered")
+        await session.flush()
         await repo.add_audit(
             session,
             staff,
@@ -102,7 +115,7 @@ async def _entries(session: AsyncSession, batch_id: int) -> dict[int, dict[int, 
 
 
 async def key_paper(
-    intake: Intake, staff: StaffTokenRow, election_id: int, batch_id: int, seq: int, content: PaperContent
+    intake: Intake, staff: StaffTokenRow, election_id: int, batch_id: int, *, seq: int, content: PaperContent
 ) -> int:
     """Key one paper; the first official to key it makes pass 1, another official pass 2. Returns the pass number.
 
@@ -117,7 +130,7 @@ async def key_paper(
         if mine:
             mine[0].content = content.canonical()
             number = mine[0].pass_no
-        elif len([n for n in passes if n < _RESOLUTION]) >= 2:  # noqa: PLR2004 -- two passes
+        elif len([n for n in passes if n < _RESOLUTION]) >= _KEYINGS:
             raise ConflictError(f"paper {seq} of batch {batch_id} has been keyed by two officials already")
         else:
             number = 1 if 1 not in passes else 2
@@ -139,8 +152,8 @@ def _problems(envelope_count: int, by_seq: dict[int, dict[int, PaperEntryRow]]) 
         passes = by_seq.get(seq, {})
         keyings = {n: e.content for n, e in sorted(passes.items())}
         resolved = _RESOLUTION in passes
-        if 1 not in passes or 2 not in passes:
-            missing = " and ".join(f"pass {n}" for n in (1, 2) if n not in passes)
+        if 1 not in passes or _KEYINGS not in passes:
+            missing = " and ".join(f"pass {n}" for n in (1, _KEYINGS) if n not in passes)
             found.append(Mismatch(seq, f"{missing} not keyed", keyings, resolved))
         elif passes[1].content != passes[2].content:
             found.append(Mismatch(seq, "the two keyings differ", keyings, resolved))
@@ -157,7 +170,7 @@ async def mismatches(intake: Intake, election_id: int, batch_id: int) -> list[Mi
 
 
 async def resolve_paper(
-    intake: Intake, staff: StaffTokenRow, election_id: int, batch_id: int, seq: int, content: PaperContent
+    intake: Intake, staff: StaffTokenRow, election_id: int, batch_id: int, *, seq: int, content: PaperContent
 ) -> None:
     """The coordinator's reading of a paper, which overrides both keyings."""
     async with intake.sessions.begin() as session:

@@ -24,14 +24,17 @@ def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Asy
     Args:
         url: a `sqlite+aiosqlite://` or `postgresql+asyncpg://` URL.
         echo: log every statement.
-        null_pool: open a fresh connection for every use (tests, one-off commands).
+        null_pool: open a fresh connection for every use (test fixtures, one-off commands); for SQLite this
+            gives up the queueing of writers, so servers leave it off.
     """
     kwargs: dict[str, Any] = {"echo": echo}
-    if null_pool:
-        kwargs["poolclass"] = NullPool
     is_sqlite = url.startswith("sqlite")
     if is_sqlite:
-        kwargs["connect_args"] = {"timeout": _SQLITE_BUSY_SECONDS}
+        # SQLite has one writer at a time. One pooled connection makes concurrent requests wait their turn in the
+        # pool's async queue, in order, instead of in SQLite's busy handler, which sleeps and retries.
+        kwargs.update(connect_args={"timeout": _SQLITE_BUSY_SECONDS}, pool_size=1, max_overflow=0, pool_timeout=60)
+    if null_pool:
+        kwargs = {"echo": echo, "poolclass": NullPool, "connect_args": kwargs.get("connect_args", {})}
     engine = create_async_engine(url, **kwargs)
     if is_sqlite:
         _configure_sqlite(engine)
@@ -42,7 +45,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         # the driver's own transaction handling would issue a deferred BEGIN; we issue BEGIN IMMEDIATE below
-        dbapi_connection.isolation_level = None  # type: ignore[attr-defined]
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")

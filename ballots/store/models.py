@@ -14,8 +14,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "AuditEntry",
-    "Base",
     "BallotRow",
+    "Base",
     "ElectionRow",
     "IdempotencyRow",
     "KioskRow",

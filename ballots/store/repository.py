@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Insert, Table, func, select, update
+from sqlalchemy import Table, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,25 +77,40 @@ class BallotValues:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-def _insert(session: AsyncSession, table: Table) -> Insert:
+def _insert(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
 
 
 async def get_election(session: AsyncSession, election_id: int, *, share_lock: bool = False) -> ElectionRow:
-    """The election with this id; `share_lock` blocks a concurrent status change until this transaction ends.
+    """The election with this id.
+
+    `share_lock` keeps the election's status from changing until this transaction ends (ballot intake takes it,
+    closing waits for it). On PostgreSQL it is a shared advisory lock, held in the lock manager: a row lock
+    (`FOR SHARE`) would write the election's row on every ballot. SQLite's `BEGIN IMMEDIATE` already serializes.
 
     Raises:
         NotFound: when there is no such election.
     """
-    query = select(ElectionRow).where(ElectionRow.id == election_id)
     if share_lock:
-        query = query.with_for_update(read=True)
-    row = (await session.execute(query)).scalar_one_or_none()
+        await _election_lock(session, election_id, shared=True)
+    row = (await session.execute(select(ElectionRow).where(ElectionRow.id == election_id))).scalar_one_or_none()
     if row is None:
         raise NotFound(f"election {election_id} does not exist")
     return row
+
+
+_LOCK_NAMESPACE = 0x7062  # "pb": keeps pbvote's advisory locks apart from any other application's
+
+
+async def _election_lock(session: AsyncSession, election_id: int, *, shared: bool) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    await session.execute(
+        text(f"SELECT {function}(:namespace, :election)"), {"namespace": _LOCK_NAMESPACE, "election": election_id}
+    )
 
 
 async def set_status(session: AsyncSession, election: ElectionRow, before: str, after: str, **values: Any) -> None:  # noqa: ANN401 -- column values of any type
@@ -104,6 +119,7 @@ async def set_status(session: AsyncSession, election: ElectionRow, before: str, 
     Raises:
         ConflictError: when the election is not in `before`.
     """
+    await _election_lock(session, election.id, shared=False)
     statement = (
         update(ElectionRow)
         .where(ElectionRow.id == election.id, ElectionRow.status == before)
@@ -187,7 +203,7 @@ async def find_idempotent(session: AsyncSession, election_id: int, key: str) -> 
 
 
 async def insert_idempotent(
-    session: AsyncSession, election_id: int, key: str, digest: str, status_code: int, body: str
+    session: AsyncSession, election_id: int, key: str, *, digest: str, status_code: int, body: str
 ) -> bool:
     """Claim an idempotency key with its answer; `False` if a concurrent request claimed it first."""
     values = {"election_id": election_id, "key": key, "request_digest": digest, "status_code": status_code}

@@ -92,7 +92,7 @@ def fx_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-async def _truncate(url: str) -> None:
+async def truncate(url: str) -> None:
     engine = make_engine(url, null_pool=True)
     try:
         async with engine.begin() as connection:
@@ -116,5 +116,5 @@ def fx_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         shutil.copyfile(template, path)
         return f"sqlite+aiosqlite:///{path}"
     url: str = request.getfixturevalue("postgres_url")
-    run_async(_truncate(url))
+    run_async(truncate(url))
     return url

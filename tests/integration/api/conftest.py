@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 
 from api.app import create_app
 from api.settings import Settings
@@ -23,7 +23,7 @@ def fx_rules(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(name="app")
 def fx_app(db_url: str) -> Litestar:
-    return create_app(Settings(database_url=db_url, secret="test-secret", null_pool=True, max_failures=5))
+    return create_app(Settings(database_url=db_url, secret="test-secret", max_failures=5))
 
 
 @pytest.fixture(name="intake")
@@ -33,9 +33,16 @@ def fx_intake(app: Litestar) -> Intake:
 
 
 @pytest.fixture(name="client")
-async def fx_client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
-    async with AsyncTestClient(app) as client:
+async def fx_client(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that runs the app on the test's own event loop, so gathered requests really overlap.
+
+    Litestar's AsyncTestClient runs the app on a portal thread's loop and waits for each request in turn: it
+    cannot race requests, and the app's pooled connections would be shared between two loops.
+    """
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client:
         yield client
+    await app.state.engine.dispose()
 
 
 @pytest.fixture(name="admin")

@@ -6,8 +6,7 @@ import csv
 import io
 from typing import Any
 
-from litestar import Litestar
-from litestar.testing import AsyncTestClient
+import httpx
 
 from pbvote.ballot import Profile
 from pbvote.election import Election
@@ -15,10 +14,10 @@ from tally.allocation import Allocation
 from tally.options import RuleOptions
 
 TEST_RULE = "test-most-approved"
-Client = AsyncTestClient[Litestar]
+Client = httpx.AsyncClient
 
 
-def most_approved(election: Election, profile: Profile, options: RuleOptions) -> Allocation:  # noqa: ARG001
+def most_approved(election: Election, profile: Profile, options: RuleOptions) -> Allocation:
     """Fund projects by most approvals (ties: cheaper, then id), skipping any that no longer fit."""
     support = {p.id: 0 for p in election.projects}
     for ballot in profile:
@@ -110,3 +109,26 @@ async def vote(
 ) -> Any:
     body = {"credential": {"kind": "code", "value": code}, "selections": selections, **extra}
     return await client.post(f"/api/v1/elections/{election_id}/ballots", json=body, headers=headers or {})
+
+
+async def dump(intake: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in id order: compared before and after a refused request."""
+    from sqlalchemy import text  # noqa: PLC0415
+
+    tables = (
+        "elections",
+        "voters",
+        "kiosks",
+        "ballots",
+        "idempotency_keys",
+        "paper_batches",
+        "paper_entries",
+        "audit_log",
+        "staff_tokens",
+    )
+    dumped = {}
+    async with intake.sessions.begin() as session:
+        for table in tables:
+            query = text(f"SELECT * FROM {table} ORDER BY id")  # noqa: S608 -- fixed table names
+            dumped[table] = [tuple(row) for row in (await session.execute(query)).all()]
+    return dumped

@@ -1,0 +1,116 @@
+"""The schema as the migrations build it, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from ballots.store.engine import make_engine
+from ballots.store.migrate import downgrade, upgrade
+
+pytestmark = pytest.mark.anyio
+
+TABLES = {
+    "alembic_version",
+    "audit_log",
+    "ballots",
+    "elections",
+    "idempotency_keys",
+    "kiosks",
+    "paper_batches",
+    "paper_entries",
+    "staff_tokens",
+    "voters",
+}
+
+
+@pytest.fixture(name="engine")
+async def fx_engine(db_url):
+    engine = make_engine(db_url, null_pool=True)
+    yield engine
+    await engine.dispose()
+
+
+async def table_names(engine):
+    async with engine.connect() as connection:
+        return set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
+
+
+async def test_downgrade_and_upgrade_again(engine):
+    assert await table_names(engine) == TABLES
+    await downgrade(engine)
+    assert await table_names(engine) <= {"alembic_version"}
+    await upgrade(engine)
+    assert await table_names(engine) == TABLES
+
+
+async def add_election(connection):
+    now = datetime.now(UTC)
+    await connection.execute(
+        text(
+            "INSERT INTO elections (id, name, status, definition, rule, rule_options, allow_revote, created_at) "
+            "VALUES (1, 'e', 'open', '{}', 'r', '{}', false, :now)"
+        ),
+        {"now": now},
+    )
+
+
+def ballot(receipt, link):
+    return {"receipt": receipt, "link": link}
+
+
+INSERT_BALLOT = text(
+    "INSERT INTO ballots (election_id, voter_link, receipt, channel, status, selections, points) "
+    "VALUES (1, :link, :receipt, 'online', 'counted', '[]', '[]')"
+)
+
+
+async def test_one_row_per_voter_link(engine):
+    async with engine.begin() as connection:
+        await add_election(connection)
+        await connection.execute(INSERT_BALLOT, ballot("R-1", "link"))
+        # paper ballots have no link; any number of them
+        await connection.execute(INSERT_BALLOT, ballot("R-2", None))
+        await connection.execute(INSERT_BALLOT, ballot("R-3", None))
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as connection:
+            await connection.execute(INSERT_BALLOT, ballot("R-4", "link"))
+
+
+async def test_status_and_channel_are_checked(engine):
+    async with engine.begin() as connection:
+        await add_election(connection)
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE elections SET status = 'paused'"))
+
+
+@pytest.mark.parametrize("statement", ["UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log"])
+async def test_audit_log_is_append_only(engine, statement):
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("INSERT INTO audit_log (at, role, action, detail) VALUES (:at, 'cli', 'token.create', '{}')"),
+            {"at": datetime.now(UTC)},
+        )
+    with pytest.raises(DBAPIError, match="append-only"):
+        async with engine.begin() as connection:
+            await connection.execute(text(statement))
+    async with engine.connect() as connection:
+        assert (await connection.execute(text("SELECT action FROM audit_log"))).scalars().all() == ["token.create"]
+
+
+async def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'wal.db'}")
+    try:
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("PRAGMA journal_mode"))).scalar_one() == "wal"
+            assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar_one() == 1
+        with pytest.raises(IntegrityError):
+            async with engine.begin() as connection:
+                await connection.execute(text("INSERT INTO kiosks (election_id, name) VALUES (42, 'nowhere')"))
+    finally:
+        await engine.dispose()
