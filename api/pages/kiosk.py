@@ -142,7 +142,12 @@ class KioskController(Controller):
         if not errors:
             try:
                 await kiosk_service.enter_ballot(
-                    intake, staff, election_id, kiosk_id, checkin, BallotInput(keyed.selections, (), district)
+                    intake,
+                    staff,
+                    election_id,
+                    kiosk_id,
+                    checkin=checkin,
+                    ballot=BallotInput(keyed.selections, (), district),
                 )
             except (InvalidBallot, ConflictError) as exc:
                 errors = [str(exc)]

@@ -50,7 +50,9 @@ class PaperController(Controller):
         kiosk = str(form.get("kiosk") or "").strip()
         label = str(form.get("label") or "").strip() or "batch"
         envelopes = int(count) if count.isdigit() else 0
-        batch = await paper.open_batch(intake, staff, election_id, label, envelopes, int(kiosk) if kiosk else None)
+        batch = await paper.open_batch(
+            intake, staff, election_id, label=label, envelope_count=envelopes, kiosk_id=int(kiosk) if kiosk else None
+        )
         return Redirect(f"/kiosk/{election_id}/batches/{batch.id}", status_code=303)
 
     @get("/{batch_id:int}")
@@ -93,7 +95,7 @@ class PaperController(Controller):
             return await _batch_page(request, page, intake, staff, election_id, batch_id, extra, status_code=422)
         content = paper.PaperContent(BallotInput(keyed.selections, (), district), spoiled or None)
         try:
-            number = await paper.key_paper(intake, staff, election_id, batch_id, seq, content)
+            number = await paper.key_paper(intake, staff, election_id, batch_id, seq=seq, content=content)
         except (ConflictError, InvalidElection) as exc:
             extra["errors"] = [str(exc)]
             return await _batch_page(request, page, intake, staff, election_id, batch_id, extra, status_code=409)
@@ -126,7 +128,7 @@ class PaperController(Controller):
             return await _batch_page(request, page, intake, staff, election_id, batch_id, extra, status_code=422)
         content = paper.PaperContent(BallotInput(keyed.selections, (), district), spoiled or None)
         try:
-            await paper.resolve_paper(intake, staff, election_id, batch_id, seq, content)
+            await paper.resolve_paper(intake, staff, election_id, batch_id, seq=seq, content=content)
         except (Forbidden, ConflictError, InvalidElection) as exc:
             return await _batch_page(
                 request, page, intake, staff, election_id, batch_id, {"errors": [str(exc)]}, status_code=409

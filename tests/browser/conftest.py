@@ -84,7 +84,7 @@ def fx_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     admin, official, official2 = asyncio.run(_prepare(database))
     patch = pytest.MonkeyPatch()
     patch.setitem(registry.RULES, seed.RULE, seed.most_approved)  # type: ignore[arg-type]
-    app = create_app(Settings(database_url=database, secret="browser-test-secret"))  # noqa: S106 -- a test server's key
+    app = create_app(Settings(database_url=database, secret="browser-test-secret"))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", ws="none"))
     thread = threading.Thread(target=server.run, daemon=True)
