@@ -17,7 +17,7 @@ from litestar.static_files import create_static_files_router
 from api.pages.errors import page_error_handler
 from api.pages.kiosk import KioskController
 from api.pages.paper_pages import PaperController
-from api.pages.public import PublicController
+from api.pages.public import HomeController, PublicController
 from api.pages.rendering import STATIC_DIR
 from api.pages.vote import VoteController
 from pbvote.errors import PbvoteError
@@ -29,6 +29,7 @@ pages_router = Router(
     route_handlers=[
         VoteController,
         PublicController,
+        HomeController,
         KioskController,
         PaperController,
         create_static_files_router(path="/static/pages", directories=[STATIC_DIR], include_in_schema=False),

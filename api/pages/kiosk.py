@@ -58,7 +58,7 @@ async def kiosk_form(request: AnyRequest) -> FormMultiDict:
 
 
 def _sign_in_page(request: AnyRequest, errors: list[str], status_code: int = 200) -> Response[str]:
-    return render(request, "kiosk_signin.html", {"errors": errors}, status_code=status_code)
+    return render(request, "kiosk_signin.html", {"errors": errors, "restart": "/kiosk"}, status_code=status_code)
 
 
 class KioskController(Controller):
@@ -170,6 +170,7 @@ async def _dashboard(  # noqa: PLR0917 -- the page's parts, each named at every 
 ) -> Response[str]:
     election = await load_election(intake, election_id)
     values = {
+        "restart": f"/kiosk/{election_id}",
         "staff": staff,
         "election_id": election_id,
         "election_name": election.name,

@@ -177,6 +177,7 @@ async def _batch_page(  # noqa: PLR0917 -- the page's parts, each named at every
     district = str(extra.get("district") or "") or None
     numbers = {p.id: n for n, p in enumerate(ballot_election(election.election, district).projects, start=1)}
     values = {
+        "restart": f"/kiosk/{election_id}/batches/{batch_id}",
         "staff": staff,
         "election_id": election_id,
         "election_name": election.name,

@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 
 from api.deps import IntakeDep
-from api.pages.data import count_votes, load_election, receipt_counted
+from api.pages.data import count_votes, list_elections, load_election, receipt_counted
 from api.pages.qr import qr_svg
 from api.pages.rendering import page_context, render
 from api.pages.results_view import result_view
@@ -18,7 +18,7 @@ from api.pages.vote import receipt_url
 from ballots.store import repository as repo
 from pbvote.errors import NotFound
 
-__all__ = ["PublicController"]
+__all__ = ["HomeController", "PublicController"]
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -117,3 +117,16 @@ class PublicController(Controller):
             "qr_svg": qr_svg(check_url, page.gettext("QR code linking to the receipt check page")),
         }
         return render(request, "certificate.html", values, page=page)
+
+
+class HomeController(Controller):
+    """The front page: every election, with its pages."""
+
+    path = "/"
+    include_in_schema = False
+
+    @get("/")
+    async def home(self, request: AnyRequest, intake: IntakeDep) -> Response[str]:
+        """Every election with links to vote, results and turnout."""
+        elections = await list_elections(intake)
+        return render(request, "home.html", {"elections": [row for row in elections if row.status != "draft"]})

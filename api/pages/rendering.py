@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from litestar import Request, Response
@@ -73,6 +74,15 @@ def page_context(request: AnyRequest) -> PageContext:
     return PageContext(LANGUAGES[code], csrf_token(request), set_language=requested == code)
 
 
+def _switch_url(request: AnyRequest, values: Mapping[str, object]) -> str:
+    """Where the language links go: this page again (its query kept), or for a form's answer the form's page."""
+    if request.method != "GET":
+        return f"{values.get('restart', '/')}?"
+    kept = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
+    query = "&".join(f"{quote(key)}={quote(str(value))}" for key, value in kept)
+    return f"{request.url.path}?{query}&" if query else f"{request.url.path}?"
+
+
 def render(
     request: AnyRequest,
     template: str,
@@ -90,7 +100,7 @@ def render(
             "lang": page.language,
             "csrf_field": CSRF_FIELD,
             "csrf_token": page.csrf,
-            "path": request.url.path,
+            "switch_url": _switch_url(request, values),
         }
     )
     secure = request.url.scheme == "https"

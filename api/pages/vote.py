@@ -186,6 +186,7 @@ def _start_page(
 ) -> Response[str]:
     values = {
         "election_id": election.id,
+        "restart": f"/vote/{election.id}",
         "election_name": election.name,
         "is_open": election.row.status == "open",
         "districts": sorted(election.election.districts),
@@ -201,6 +202,7 @@ def _start_page(
 def _hidden(election: ElectionPage, form: FormMultiDict, district: str | None) -> dict[str, object]:
     return {
         "election_id": election.id,
+        "restart": f"/vote/{election.id}",
         "election_name": election.name,
         "credential": form.get("credential") or "",
         "kind": form.get("kind") or "code",

@@ -54,6 +54,10 @@ def test_turnout_hides_small_groups(site: Site, page: Page) -> None:
 def test_unknown_receipt_and_missing_election(site: Site, page: Page) -> None:
     page.goto(f"{site.url}/receipt")
     check_page(page, "receipt-form")
+    page.goto(f"{site.url}/")
+    expect(page.get_by_role("link", name="Vote")).to_have_attribute("href", f"/vote/{site.elections['riverside']}")
+    check_page(page, "home")
+    page.goto(f"{site.url}/receipt")
     page.get_by_label("Election number").fill(str(site.elections["riverside"]))
     page.get_by_label("Receipt code").fill("R-00000000000000000000")
     page.get_by_role("button", name="Check", exact=True).click()

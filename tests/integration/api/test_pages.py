@@ -72,3 +72,26 @@ async def test_a_wrong_code_is_refused_at_sign_in(client, admin):
     response = await client.post(f"/vote/{election}/ballot", data={"csrf_token": token, "credential": "AAAA-BBBB-CCCC"})
     assert response.status_code == 403
     assert "does not let you vote in this election" in response.text
+
+
+async def test_language_links_of_a_form_answer_lead_back_to_its_form(client, admin):
+    election = await create_election(client, admin)
+    codes = await make_codes(client, admin, election, 1)
+    await open_election(client, admin, election)
+    token = _csrf((await client.get(f"/vote/{election}?lang=fr")).text)
+    ballot = await client.post(f"/vote/{election}/ballot", data={"csrf_token": token, "credential": codes[0]})
+    assert ballot.status_code == 200
+    assert '<html lang="fr"' in ballot.text
+    assert f'href="/vote/{election}?lang=ar"' in ballot.text  # a GET of /ballot would not exist
+    receipt = await client.get(f"/receipt?election={election}&code=R-1")
+    assert f'href="/receipt?election={election}&amp;code=R-1&amp;lang=es"' in receipt.text
+
+
+async def test_front_page_lists_the_elections_not_drafts(client, admin):
+    draft = await create_election(client, admin)
+    opened = await create_election(client, admin)
+    await open_election(client, admin, opened)
+    page = await client.get("/")
+    assert page.status_code == 200
+    assert f'href="/vote/{opened}"' in page.text
+    assert f'href="/vote/{draft}"' not in page.text
