@@ -24,7 +24,7 @@ from api.pages.rendering import PageContext, page_context, render
 from api.pages.security import CSRF_FIELD, check_csrf
 from ballots.context import Intake
 from ballots.errors import CredentialRejected, InvalidBallot, RateLimited
-from ballots.intake.common import BallotInput, Credential, identify
+from ballots.intake.common import BallotInput, Credential, identify, voter_link
 from ballots.intake.online import submit_online
 from ballots.store import repository as repo
 from pbvote.errors import ConflictError
@@ -151,8 +151,12 @@ async def _sign_in(
     try:
         async with intake.sessions.begin() as session:
             voter = await identify(intake, session, election.row, credential)
+            earlier = await repo.voter_ballot(session, election.id, voter_link(intake, election.id, voter))
     except (CredentialRejected, RateLimited) as exc:
         return credential, None, credential_problem(page, exc)
+    # tell at once, not after the choosing, that this resident cannot vote (again) here
+    if earlier is not None and (earlier.channel != "online" or not election.row.allow_revote):
+        return credential, None, credential_problem(page, ConflictError("voted"))
     district = voter.district or _district(election, form)
     if election.election.districts and district is None:
         return credential, None, page.gettext("Choose your district.")

@@ -102,6 +102,11 @@ def test_over_budget_is_refused_in_the_browser(site: Site, page: Page) -> None:
         "Your choices in parks cost 550,000 EUR, more than the 500,000 EUR allowed for that line."
     )
     check_page(page, "vote-over-budget")
+    # the category filter (shown only with the script) hides the other categories' cards, not their choices
+    page.get_by_label("Show category").select_option("mobility")
+    expect(page.locator("li.project:visible .name")).to_have_text(["Bike lanes", "Bus shelters"])
+    page.get_by_label("Show category").select_option("")
+    expect(page.locator("li.project:visible")).to_have_count(6)
 
 
 def test_too_few_is_refused_in_the_browser(site: Site, page: Page) -> None:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.integration.api.helpers import create_election, make_codes, open_election
+from tests.integration.api.helpers import DISTRICTS, create_election, make_codes, open_election, vote
 
 pytestmark = pytest.mark.anyio
 
@@ -95,3 +95,27 @@ async def test_front_page_lists_the_elections_not_drafts(client, admin):
     assert page.status_code == 200
     assert f'href="/vote/{opened}"' in page.text
     assert f'href="/vote/{draft}"' not in page.text
+
+
+async def test_a_district_resident_sees_only_their_district(client, admin):
+    election = await create_election(client, admin, DISTRICTS)
+    codes = await make_codes(client, admin, election, 1, "south")
+    await open_election(client, admin, election)
+    token = _csrf((await client.get(f"/vote/{election}")).text)
+    ballot = await client.post(f"/vote/{election}/ballot", data={"csrf_token": token, "credential": codes[0]})
+    assert ballot.status_code == 200
+    assert re.findall(r'name="project" value="(\w+)"', ballot.text) == ["s1", "s2"]
+    assert '<input type="hidden" name="district" value="south">' in ballot.text
+    # the south budget (40) is the meter's limit: this election sets no max_sum_cost, so it only informs
+    assert 'data-limit="40" data-enforced="no"' in ballot.text
+
+
+async def test_a_resident_who_voted_is_told_at_sign_in(client, admin):
+    election = await create_election(client, admin)
+    codes = await make_codes(client, admin, election, 1)
+    await open_election(client, admin, election)
+    assert (await vote(client, election, codes[0], ["a"])).status_code == 201
+    token = _csrf((await client.get(f"/vote/{election}")).text)
+    response = await client.post(f"/vote/{election}/ballot", data={"csrf_token": token, "credential": codes[0]})
+    assert response.status_code == 403
+    assert "A ballot was already cast with this credential" in response.text
