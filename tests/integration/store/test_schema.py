@@ -114,3 +114,13 @@ async def test_sqlite_runs_in_wal_with_foreign_keys(tmp_path):
                 await connection.execute(text("INSERT INTO kiosks (election_id, name) VALUES (42, 'nowhere')"))
     finally:
         await engine.dispose()
+
+
+async def test_sqlite_commits_are_durable(tmp_path):
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'full.db'}")
+    try:
+        async with engine.connect() as connection:
+            # 2 = FULL: the WAL is synced at every commit
+            assert (await connection.execute(text("PRAGMA synchronous"))).scalar_one() == 2
+    finally:
+        await engine.dispose()
