@@ -26,6 +26,7 @@ def test_resident_votes_in_english(site: Site, page: Page) -> None:
     page.get_by_role("button", name="Start voting").click()
 
     expect(page.get_by_role("heading", name="Your ballot", exact=True)).to_be_visible()
+    expect(page.get_by_text("Projects to choose: 1 to 4. You can spend up to 1,000,000 EUR.")).to_be_visible()
     meter = page.get_by_role("meter", name="Budget used")
     expect(meter).to_be_visible()
     # keyboard only: focus the first card's box and tick it with the space bar
