@@ -119,3 +119,41 @@ async def test_a_resident_who_voted_is_told_at_sign_in(client, admin):
     response = await client.post(f"/vote/{election}/ballot", data={"csrf_token": token, "credential": codes[0]})
     assert response.status_code == 403
     assert "A ballot was already cast with this credential" in response.text
+
+
+async def _kiosk_sign_in(client, headers: dict[str, str]) -> str:
+    token = _csrf((await client.get("/kiosk")).text)
+    staff_token = headers["Authorization"].removeprefix("Bearer ")
+    response = await client.post("/kiosk/signin", data={"csrf_token": token, "token": staff_token})
+    assert response.status_code in {200, 303}
+    return token
+
+
+async def test_a_spoiled_paper_is_kept_with_its_reason(client, admin, official, official2):
+    election = await create_election(client, admin)
+    await open_election(client, admin, election)
+    for staff in (official, official2):
+        csrf = await _kiosk_sign_in(client, staff)
+        if staff is official:
+            opened = await client.post(
+                f"/kiosk/{election}/batches/", data={"csrf_token": csrf, "label": "Box 9", "envelopes": "1"}
+            )
+            assert opened.status_code == 303
+            batch_url = opened.headers["location"]
+        form = {"csrf_token": csrf, "seq": "1", "spoiled": "yes", "spoiled_reason": "torn in half", "numbers": ""}
+        saved = await client.post(f"{batch_url}/papers", data=form)
+        assert "Paper 1 saved" in saved.text
+    csrf = await _kiosk_sign_in(client, admin)
+    done = await client.post(f"{batch_url}/reconcile", data={"csrf_token": csrf})
+    assert "Batch reconciled: 0 counted, 1 spoiled, 0 invalid." in done.text
+
+
+async def test_the_kiosk_refuses_an_observer_and_a_wrong_token(client, admin, observer):
+    await create_election(client, admin)
+    token = _csrf((await client.get("/kiosk")).text)
+    wrong = await client.post("/kiosk/signin", data={"csrf_token": token, "token": "pbv_not-a-token"})
+    assert wrong.status_code == 401
+    assert "This staff token is not valid." in wrong.text
+    watcher = observer["Authorization"].removeprefix("Bearer ")
+    refused = await client.post("/kiosk/signin", data={"csrf_token": token, "token": watcher})
+    assert refused.status_code == 403
