@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from litestar import Request, Response
@@ -78,8 +78,8 @@ def _switch_url(request: AnyRequest, values: Mapping[str, object]) -> str:
     """Where the language links go: this page again (its query kept), or for a form's answer the form's page."""
     if request.method != "GET":
         return f"{values.get('restart', '/')}?"
-    kept = [(key, value) for key, value in request.query_params.multi_items() if key != "lang"]
-    query = "&".join(f"{quote(key)}={quote(str(value))}" for key, value in kept)
+    kept = [(key, value) for key, value in parse_qsl(request.url.query, keep_blank_values=True) if key != "lang"]
+    query = urlencode(kept)
     return f"{request.url.path}?{query}&" if query else f"{request.url.path}?"
 
 
