@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -87,22 +87,34 @@ def result_view(  # noqa: PLR0917 -- the view's inputs, each named at every call
         ident=f"chart-{chart_id}",
     )
     rule = str(result.get("rule", ""))
+    details = result.get("details")
     total_cost = sum(election.project(p).cost for p in selected if election.has_project(p))
     return ResultView(
         funded=funded,
         spent_text=format_amount(total_cost, money),
         budget_text=format_amount(election.budget, money),
         chart=chart,
-        explanation=explain_rule(page, rule, election, voters),
-        payments=_payments(page, election, rule, selected, votes),
+        explanation=explain_rule(page, rule, election, voters, details if isinstance(details, dict) else None),
+        payments=_payments(page, election, result),
     )
 
 
-def explain_rule(page: PageContext, rule: str, election: Election, voters: int) -> tuple[str, ...]:
-    """The rule in plain words, one paragraph each."""
+def explain_rule(
+    page: PageContext, rule: str, election: Election, voters: int, details: Mapping[str, object] | None = None
+) -> tuple[str, ...]:
+    """The rule in plain words, one paragraph each (`details`: the allocation's, for what Equal Shares recorded)."""
     budget = format_amount(election.budget, election.currency)
     if _is_mes(rule):
         share = format_amount(election.budget * 100 // max(voters, 1), election.currency, exponent=2)
+        raised: tuple[str, ...] = ()
+        if details and details.get("add1_increments") and "voter_budget" in details:
+            raised = (
+                page.gettext(
+                    "To use as much of the budget as possible, every share was then raised to %(share)s and the "
+                    "method was run again; the last result that fitted in the budget was kept.",
+                    share=_money_text(str(details["voter_budget"]), election.currency),
+                ),
+            )
         return (
             page.gettext(
                 "The Method of Equal Shares was used. The budget of %(budget)s was split into %(voters)s equal "
@@ -120,6 +132,7 @@ def explain_rule(page: PageContext, rule: str, election: Election, voters: int) 
                 "This way every group of voters decides about a part of the budget in proportion to its size, "
                 "and a large group cannot take all the money."
             ),
+            *raised,
         )
     if rule == "max-welfare":
         return (
@@ -154,27 +167,44 @@ def explain_rule(page: PageContext, rule: str, election: Election, voters: int) 
     )
 
 
-def _payments(
-    page: PageContext, election: Election, rule: str, selected: Sequence[ProjectId], votes: Mapping[str, int]
-) -> tuple[PaymentRow, ...]:
-    """Under Equal Shares a funded project is paid by its supporters only: its cost over them is their average."""
-    if not _is_mes(rule):
+def _payments(page: PageContext, election: Election, result: Mapping[str, object]) -> tuple[PaymentRow, ...]:
+    """Who paid for each funded project, from the rounds an Equal Shares rule records in its details."""
+    details = result.get("details")
+    rounds = details.get("rounds") if isinstance(details, dict) else None
+    if not isinstance(rounds, list):
         return ()
     rows = []
-    for project_id in selected:
-        project = election.project(project_id)
-        supporters = votes.get(project_id, 0)
-        if not supporters:
+    for item in rounds:
+        if not isinstance(item, dict) or not election.has_project(str(item.get("project"))):
             continue
-        average = format_amount(round(Fraction(project.cost * 100, supporters)), election.currency, exponent=2)
-        text = page.gettext(
-            "Supporters: %(count)s. Together they paid %(cost)s, on average %(average)s each.",
-            count=supporters,
-            cost=format_amount(project.cost, election.currency),
-            average=average,
-        )
+        project = election.project(ProjectId(str(item["project"])))
+        cost = format_amount(project.cost, election.currency)
+        if item.get("phase") in {"mes", "add1"}:
+            text = page.gettext(
+                "Supporters who paid: %(payers)s. Most paid by one: %(cap)s. Total: %(cost)s. "
+                "Supporters who spent all they had left: %(exhausted)s.",
+                payers=item.get("payers", "?"),
+                cap=_money_text(str(item.get("payment_cap", "0")), election.currency),
+                cost=cost,
+                exhausted=item.get("exhausted", "?"),
+            )
+        else:
+            text = page.gettext("%(cost)s paid from the money left over, in order of votes.", cost=cost)
         rows.append(PaymentRow(localized(project, "name", page.language.code), text))
     return tuple(rows)
+
+
+def _money_text(fraction: str, currency: str) -> str:
+    """An exact amount written as a fraction (`501/3`), rounded to cents for reading.
+
+    >>> _money_text("501/3", "EUR"), _money_text("7", "")
+    ('167.00 EUR', '7.00')
+    """
+    try:
+        value = Fraction(fraction)
+    except (ValueError, ZeroDivisionError):
+        return fraction
+    return format_amount(round(value * 100), currency, exponent=2)
 
 
 def _is_mes(rule: str) -> bool:
