@@ -27,7 +27,7 @@ class CensusEntry:
 def parse_census(text: str, districts: Collection[str]) -> list[CensusEntry]:
     r"""Read the census CSV; every error names its line.
 
-    >>> parse_census("identifier,birth_year\\nA1,1990\\n", ())
+    >>> parse_census("identifier,birth_year\nA1,1990\n", ())
     [CensusEntry(identifier='A1', district=None, birth_year=1990)]
 
     Raises:

@@ -5,7 +5,15 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from tests.integration.api.helpers import create_election, dump, make_codes, open_election, vote
+from tests.integration.api.helpers import (
+    DISTRICTS,
+    create_election,
+    dump,
+    make_codes,
+    open_election,
+    upload_census,
+    vote,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -103,3 +111,22 @@ async def test_offline_queue_sync_is_idempotent(client, official, intake, statio
     assert after["ballots"] == before["ballots"]
     async with intake.sessions.begin() as session:
         assert (await session.execute(text("SELECT count(*) FROM ballots WHERE status = 'counted'"))).scalar_one() == 2
+
+
+async def test_census_check_in_keeps_the_roll_district(client, admin, official):
+    election_id = await create_election(client, admin, DISTRICTS)
+    census = "identifier,district,birth_year\nK-1,south,1990\n"
+    assert (await upload_census(client, admin, election_id, census)).status_code == 201
+    kiosk = (await client.post(f"/api/v1/elections/{election_id}/kiosks", json={"name": "Hall"}, headers=admin)).json()
+    await open_election(client, admin, election_id)
+    base = f"/api/v1/elections/{election_id}/kiosks/{kiosk['id']}"
+    resident = {"credential": {"kind": "census", "value": "K-1", "birth_year": 1990}}
+    code = (await client.post(f"{base}/checkins", json=resident, headers=official)).json()["checkin"]
+    north = await client.post(
+        f"{base}/checkins/{code}/ballot", json={"selections": ["n1"], "district": "north"}, headers=official
+    )
+    assert north.status_code == 422
+    assert {r["code"] for r in north.json()["reasons"]} == {"not-your-district"}
+    south = await client.post(f"{base}/checkins/{code}/ballot", json={"selections": ["s1", "s2"]}, headers=official)
+    assert south.status_code == 201
+    assert south.json()["district"] == "south"
