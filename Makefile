@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SOURCES := $(wildcard pbvote tally ballots api tests benchmarks)
 
-.PHONY: test lint typecheck unit demo bench clean
+.PHONY: test lint typecheck unit demo bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,16 @@ unit: $(STAMP)
 test: $(STAMP)
 	$(MAKE) lint typecheck
 	bash .ci/postgres.sh
+	bash .ci/install-browser.sh
 	PBVOTE_TEST_DATABASE_URL=$${PBVOTE_TEST_DATABASE_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/test} \
 		$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# Re-extract the pages' messages, merge them into every catalog, and compile the committed .mo files.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F api/i18n/babel.cfg -k gettext -k raw_ -k _ --no-location --sort-output --omit-header \
+		-o api/i18n/pbvote.pot .
+	$(BIN)/pybabel update -i api/i18n/pbvote.pot -d api/i18n/locales -D pbvote --width 120 --ignore-obsolete
+	$(BIN)/pybabel compile -d api/i18n/locales -D pbvote --statistics
 
 demo: $(STAMP)
 	$(BIN)/pbvote demo

@@ -1,0 +1,112 @@
+"""What the pages read: through the intake's repository where it has the query, else short reads of its tables.
+
+The lists (elections, kiosks, batches) are read-only selects the JSON API does not need; everything that writes
+goes through the intake services.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ballots.context import Intake
+from ballots.store import repository as repo
+from ballots.store.models import ElectionRow, KioskRow, PaperBatchRow
+from pbvote.election import Election
+from pbvote.errors import NotFound
+
+__all__ = [
+    "ElectionPage",
+    "count_votes",
+    "get_batch",
+    "list_batches",
+    "list_elections",
+    "list_kiosks",
+    "load_election",
+    "receipt_counted",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionPage:
+    """An election as the pages need it: its stored row and its parsed definition."""
+
+    row: ElectionRow
+    election: Election
+
+    @property
+    def id(self) -> int:
+        """The election's id."""
+        return self.row.id
+
+    @property
+    def name(self) -> str:
+        """The election's name."""
+        return self.row.name
+
+
+async def load_election(intake: Intake, election_id: int) -> ElectionPage:
+    """The election with this id.
+
+    Raises:
+        NotFound: when there is none.
+    """
+    async with intake.sessions.begin() as session:
+        row = await repo.get_election(session, election_id)
+    return ElectionPage(row, intake.election(row))
+
+
+async def receipt_counted(intake: Intake, election_id: int, receipt: str) -> bool:
+    """Whether a counted ballot of the election carries this receipt."""
+    async with intake.sessions.begin() as session:
+        row = await repo.ballot_by_receipt(session, election_id, receipt.strip().upper())
+    return row is not None and row.status == "counted"
+
+
+async def count_votes(intake: Intake, election_id: int) -> tuple[Counter[str], Counter[str]]:
+    """How many counted ballots name each project, and how many counted ballots each district has (`""`: none)."""
+    votes: Counter[str] = Counter()
+    voters: Counter[str] = Counter()
+    async with intake.sessions.begin() as session:
+        rows = await repo.counted_ballots(session, election_id)
+    for row in rows:
+        votes.update(set(json.loads(row.selections)))
+        voters[row.district or ""] += 1
+    return votes, voters
+
+
+async def list_elections(intake: Intake) -> Sequence[ElectionRow]:
+    """Every election, newest first (the kiosk's choice of election)."""
+    async with intake.sessions.begin() as session:
+        return (await session.execute(select(ElectionRow).order_by(ElectionRow.id.desc()))).scalars().all()
+
+
+async def list_kiosks(intake: Intake, election_id: int) -> Sequence[KioskRow]:
+    """The kiosks registered for an election."""
+    async with intake.sessions.begin() as session:
+        query = select(KioskRow).where(KioskRow.election_id == election_id).order_by(KioskRow.id)
+        return (await session.execute(query)).scalars().all()
+
+
+async def list_batches(intake: Intake, election_id: int) -> Sequence[PaperBatchRow]:
+    """The paper batches of an election."""
+    async with intake.sessions.begin() as session:
+        query = select(PaperBatchRow).where(PaperBatchRow.election_id == election_id).order_by(PaperBatchRow.id)
+        return (await session.execute(query)).scalars().all()
+
+
+async def get_batch(intake: Intake, election_id: int, batch_id: int) -> PaperBatchRow:
+    """One paper batch of the election.
+
+    Raises:
+        NotFound: when the election has no such batch.
+    """
+    async with intake.sessions.begin() as session:
+        batch = await session.get(PaperBatchRow, batch_id)
+    if batch is None or batch.election_id != election_id:
+        raise NotFound(f"paper batch {batch_id} is not in election {election_id}")
+    return batch

@@ -1,0 +1,81 @@
+"""The gettext catalogs: every message of the pages translated in every language, and the .mo files up to date."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from api.i18n import LANGUAGES, LOCALES, choose_language
+
+REPO = Path(__file__).resolve().parents[3]
+KEYWORDS = {"gettext": None, "raw_": None, "_": None}
+METHODS = [("api/pages/**.py", "python"), ("api/pages/templates/**.html", "jinja2")]
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _source_messages() -> set[str]:
+    found = extract_from_dir(
+        str(REPO),
+        METHODS,
+        keywords=KEYWORDS,
+        options_map={"api/pages/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+    )
+    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+
+
+@pytest.fixture(name="messages", scope="module")
+def fx_messages() -> set[str]:
+    messages = _source_messages()
+    assert len(messages) > 100  # the extractor found the pages' messages, not nothing
+    return messages
+
+
+def _catalog(code: str):
+    with (LOCALES / code / "LC_MESSAGES" / "pbvote.po").open("rb") as handle:
+        return read_po(handle, locale=code)
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGES))
+def test_every_message_is_translated(code, messages):
+    catalog = _catalog(code)
+    missing = sorted(m for m in messages if m not in catalog or not catalog[m].string)
+    assert missing == [], f"run `make messages` and translate these in {code}"
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGES))
+def test_translations_keep_their_placeholders(code):
+    wrong = [
+        message.id
+        for message in _catalog(code)
+        if message.id and sorted(PLACEHOLDER.findall(message.id)) != sorted(PLACEHOLDER.findall(message.string))
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGES))
+def test_compiled_catalog_matches_its_po(code):
+    compiled = io.BytesIO()
+    write_mo(compiled, _catalog(code))
+    committed = (LOCALES / code / "LC_MESSAGES" / "pbvote.mo").read_bytes()
+    assert committed == compiled.getvalue(), "the .mo is stale: run `make messages`"
+
+
+@pytest.mark.parametrize(
+    ("chosen", "header", "expected"),
+    [
+        (None, "ar-EG,ar;q=0.9,en;q=0.8", "ar"),
+        (None, "de-DE,de;q=0.9,ru;q=0.5,fr;q=0.4", "ru"),
+        ("fr", "ar", "fr"),
+        ("xx", "es-CO", "es"),
+        (None, "", "en"),
+        (None, "en;q=0, fr;q=0.1", "fr"),
+    ],
+)
+def test_language_choice(chosen, header, expected):
+    assert choose_language(chosen, header) == expected
