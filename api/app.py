@@ -19,6 +19,7 @@ from api.elections.controllers import ElectionController
 from api.errors import pbvote_error_handler, validation_error_handler
 from api.kiosks.controllers import KioskController
 from api.paper.controllers import PaperController
+from api.record.controllers import RecordController
 from api.roll.controllers import RollController
 from api.settings import Settings
 from api.voting.controllers import VotingController
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             KioskController,
             PaperController,
             AuditController,
+            RecordController,
         ],
         dependencies={"intake": Provide(provide_intake, sync_to_thread=False)},
         exception_handlers={PbvoteError: pbvote_error_handler, ValidationException: validation_error_handler},
