@@ -20,7 +20,8 @@ from ballots.staff import create_token
 from pbvote.canonical import canonical_bytes
 from pbvote.record.definition import parse_election_file
 from pbvote.record.layout import write_folder
-from pbvote.record.manifest import manifest_body, sign, signing_message
+from pbvote.record.manifest import manifest_body, public_key_bytes, sign, signing_message
+from tests.integration.api.helpers import create_election
 from tests.integration.api.record_election import (
     OFFICIALS,
     Run,
@@ -196,3 +197,23 @@ async def test_two_runs_publish_the_same_ballots_and_result(
     assert first["ballots.jsonl"] == second["ballots.jsonl"]
     assert first["result.json"] == second["result.json"]
     assert len(lines(first)) == 17
+
+
+async def test_officials_are_registered_once_each_before_opening(client, admin, official):
+    election_id = await create_election(client, admin)
+    url = f"/api/v1/elections/{election_id}"
+    alice = {"name": "alice", "public_key": public_key_bytes(official_key("alice")).hex()}
+    assert (await client.post(f"{url}/officials", json=alice, headers=official)).status_code == 403
+    assert (await client.post(f"{url}/officials", json=alice, headers=admin)).status_code == 201
+    again = await client.post(f"{url}/officials", json={**alice, "name": "alice2"}, headers=admin)
+    assert again.status_code == 409
+    assert "registered already" in again.json()["detail"]
+    twice = await client.post(f"{url}/officials", json={**alice, "public_key": "cd" * 32}, headers=admin)
+    assert twice.status_code == 409
+    short = await client.post(f"{url}/officials", json={"name": "bob", "public_key": "ab" * 31}, headers=admin)
+    assert short.status_code == 422
+    assert short.json()["reasons"][0]["field"] == "public_key"
+    # nothing is frozen, and no record exists, before opening and tally
+    assert (await client.get(f"{url}/election.json")).status_code == 404
+    assert (await client.get(f"{url}/manifest")).status_code == 404
+    assert (await client.get(f"{url}/record")).status_code == 404
