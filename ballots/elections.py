@@ -92,11 +92,14 @@ async def _transition(
         row = await repo.get_election(session, election_id)
         values: dict[str, Any] = {}
         if after == "open":
-            frozen = await frozen_election(intake, session, row)
-            values = {"election_hash": frozen.hash, "opened_at": repo.now()}
+            values = {"opened_at": repo.now()}
         elif after == "closed":
             values = {"closed_at": repo.now()}
         await repo.set_status(session, row, before, after, **values)
+        if after == "open":
+            # frozen under the status lock `set_status` holds: no official can be registered in between
+            row.election_hash = (await frozen_election(intake, session, row)).hash
+            await session.flush()
         await repo.add_audit(
             session, staff, f"election.{after}", election_id, canonical_json({"election_hash": row.election_hash})
         )
