@@ -21,6 +21,7 @@ from pbvote.canonical import canonical_bytes
 from pbvote.record.definition import parse_election_file
 from pbvote.record.layout import write_folder
 from pbvote.record.manifest import manifest_body, public_key_bytes, sign, signing_message
+from tally.verify import verify_record
 from tests.integration.api.helpers import create_election
 from tests.integration.api.record_election import (
     OFFICIALS,
@@ -36,6 +37,82 @@ from tests.integration.api.record_election import (
 pytestmark = pytest.mark.anyio
 
 PBVOTE = str(Path(sys.executable).with_name("pbvote"))
+
+
+def ballot_lines(files: dict[str, bytes]) -> list[str]:
+    return files["ballots.jsonl"].decode().splitlines()
+
+
+def with_lines(files: dict[str, bytes], lines: list[str]) -> dict[str, bytes]:
+    return {**files, "ballots.jsonl": "".join(f"{line}\n" for line in lines).encode()}
+
+
+def change_selection(files):
+    lines = ballot_lines(files)
+    ballot = json.loads(lines[0])
+    ballot["selections"] = ["d"] if ballot["selections"] != ["d"] else ["c"]  # still a valid ballot
+    return with_lines(files, [canonical_bytes(ballot).decode(), *lines[1:]])
+
+
+def drop_ballot(files):
+    lines = ballot_lines(files)
+    return with_lines(files, lines[:5] + lines[6:])
+
+
+def add_ballot(files):
+    extra = {"ballot_id": "7" * 64, "channel": "paper", "selections": ["d"], "source": "1"}
+    return with_lines(files, sorted([*ballot_lines(files), canonical_bytes(extra).decode()]))
+
+
+def duplicate_ballot(files):
+    lines = ballot_lines(files)
+    return with_lines(files, [*lines[:6], lines[5], *lines[6:]])
+
+
+def change_cost(files):
+    election = json.loads(files["election.json"])
+    election["projects"][1]["cost"] += 1
+    return {**files, "election.json": canonical_bytes(election)}
+
+
+def edit_result(files):
+    result = json.loads(files["result.json"])
+    result["selection"][0]["running_cost"] += 1
+    return {**files, "result.json": canonical_bytes(result)}
+
+
+def reorder_lines(files):
+    lines = ballot_lines(files)
+    lines[3], lines[4] = lines[4], lines[3]
+    return with_lines(files, lines)
+
+
+def swap_signatures(files):
+    manifest = json.loads(files["MANIFEST.json"])
+    first, second = manifest["signatures"]
+    first["signature"], second["signature"] = second["signature"], first["signature"]
+    return {**files, "MANIFEST.json": canonical_bytes(manifest)}
+
+
+# (tamper, checks that must fail, checks that may also fail): 8 when the change alters the outcome, 4 when a cost
+# change makes a stored ballot break a cap
+INSIDER = (
+    (change_selection, {5, 6}, {8}),
+    (drop_ballot, {5, 6, 7}, {8}),
+    (add_ballot, {5, 6, 7}, {8}),
+    (duplicate_ballot, {4, 5, 6, 7}, {8}),
+    (change_cost, {3, 5}, {4, 8}),
+    (edit_result, {8}, set()),
+    (reorder_lines, {4, 5, 6}, set()),
+)
+
+
+def resign(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The files with a manifest re-signed by the officials' keys: an insider's tampering."""
+    frozen = parse_election_file(files["election.json"])
+    body = {name: data for name, data in files.items() if name != "MANIFEST.json"}
+    keys = {name: official_key(name) for name in OFFICIALS}
+    return {**body, "MANIFEST.json": canonical_bytes(sign(manifest_body(body, frozen.hash), frozen.officials, keys))}
 
 
 def pbvote(*args: str) -> subprocess.CompletedProcess[str]:
@@ -130,26 +207,18 @@ async def test_api_record_passes_pbvote_verify_and_proves_receipts(
 
 async def test_tampered_api_record_fails_the_check_that_names_it(client, admin, official, official2, tmp_path, capsys):
     _, files = await publish(client, admin, (official, official2), tmp_path, capsys)
-    folder = write_folder(files, tmp_path / "record")
-    # one selection changed in ballots.jsonl
-    line = files["ballots.jsonl"].decode().splitlines()[0]
-    changed = json.loads(line)
-    changed["selections"] = ["b"] if changed["selections"] != ["b"] else ["c"]
-    edited = json.dumps(changed, sort_keys=True, separators=(",", ":"))
-    folder.joinpath("ballots.jsonl").write_bytes(files["ballots.jsonl"].replace(line.encode(), edited.encode(), 1))
+    # an outsider changes one selection in ballots.jsonl
+    folder = write_folder(change_selection(files), tmp_path / "record")
     caught = pbvote("verify", str(folder))
     assert caught.returncode == 1
     assert "[1] FAIL  every file's SHA-256 matches MANIFEST.json" in caught.stdout
     assert "ballots.jsonl: SHA-256 is" in caught.stdout
-    # an insider who re-signs the manifest over the tampered file is still caught, by the three ballot files
-    frozen = parse_election_file(files["election.json"])
-    body = {p.name: p.read_bytes() for p in folder.iterdir() if p.name != "MANIFEST.json"}
-    resigned = sign(manifest_body(body, frozen.hash), frozen.officials, {n: official_key(n) for n in OFFICIALS})
-    folder.joinpath("MANIFEST.json").write_bytes(canonical_bytes(resigned))
-    caught = pbvote("verify", str(folder))
-    assert caught.returncode == 1
-    assert "[1] PASS" in caught.stdout
-    assert "[5] FAIL  ballots.jsonl, ballots.csv and ballots.pb hold the same ballots" in caught.stdout
+    # an insider who re-signs the manifest after each change is still caught, by the check that names the change
+    for tamper, must, may in INSIDER:
+        changed_files = resign(tamper(files))
+        failures = {r.number for r in verify_record(changed_files) if not r.passed}
+        assert must <= failures <= must | may, (tamper.__name__, failures)
+    assert {r.number for r in verify_record(swap_signatures(files)) if not r.passed} == {2}
 
 
 async def test_signatures_are_checked_against_the_published_keys(client, admin, official, official2):
