@@ -20,6 +20,7 @@ from api.errors import pbvote_error_handler, validation_error_handler
 from api.kiosks.controllers import KioskController
 from api.pages import pages_router
 from api.paper.controllers import PaperController
+from api.record.controllers import RecordController
 from api.roll.controllers import RollController
 from api.settings import Settings
 from api.voting.controllers import VotingController
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             KioskController,
             PaperController,
             AuditController,
+            RecordController,
             pages_router,
         ],
         dependencies={"intake": Provide(provide_intake, sync_to_thread=False)},

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import api.commands
 import tally.cli
+import tally.sign_cli
 import tally.verify_cli
 
 __all__ = ["main"]
@@ -20,10 +21,11 @@ __all__ = ["main"]
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    parser = argparse.ArgumentParser(prog="pbvote", description="Participatory budgeting: tally, serve, verify.")
+    parser = argparse.ArgumentParser(prog="pbvote", description="Participatory budgeting: tally, serve, verify, sign.")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     tally.cli.add_parsers(subparsers)
     tally.verify_cli.add_parsers(subparsers)
+    tally.sign_cli.add_parsers(subparsers)
     api.commands.add_parsers(subparsers)
     return parser
 

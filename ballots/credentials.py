@@ -6,7 +6,17 @@ import hashlib
 import hmac
 import secrets
 
-__all__ = ["keyed_hash", "new_receipt", "new_staff_token", "new_voting_code", "normalize_code", "token_hash"]
+from pbvote.record.receipts import RECEIPT_ALPHABET, new_receipt_code
+
+__all__ = [
+    "keyed_hash",
+    "new_receipt",
+    "new_staff_token",
+    "new_voting_code",
+    "normalize_code",
+    "queued_receipt",
+    "token_hash",
+]
 
 # Crockford's base32 without I, L, O, U: codes read aloud and typed from paper without ambiguity
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -41,8 +51,20 @@ def normalize_code(code: str) -> str:
 
 
 def new_receipt() -> str:
-    """A random receipt code given to the voter for an accepted ballot."""
-    return "R-" + secrets.token_hex(10).upper()
+    """A random receipt code (100 bits) given to the voter for an accepted ballot; only its `ballot_id` is stored."""
+    return new_receipt_code()
+
+
+def queued_receipt(secret: bytes, kiosk_id: int, client_uuid: str) -> str:
+    """The receipt code of a ballot a kiosk queued offline, derived from its UUID so a resent queue gets it again.
+
+    >>> queued_receipt(b"k", 1, "u") == queued_receipt(b"k", 1, "u") != queued_receipt(b"k", 2, "u")
+    True
+    """
+    digest = bytes.fromhex(keyed_hash(secret, "queued-receipt", kiosk_id, client_uuid))
+    number = int.from_bytes(digest[:13], "big")  # 104 bits, of which the code keeps 100
+    raw = "".join(RECEIPT_ALPHABET[(number >> (5 * i)) & 31] for i in range(20))
+    return "-".join(raw[i : i + 4] for i in range(0, 20, 4))
 
 
 def new_staff_token() -> str:

@@ -1,7 +1,9 @@
 """Elections through their lifecycle, `draft -> open -> closed -> tallied`, and their voter roll.
 
-The definition and the roll change only in `draft`; opening freezes the definition and publishes its
-`election_hash`. Every staff action is appended to the audit log in the same transaction as the change.
+The definition, the roll and the officials change only in `draft`; opening freezes the definition, the rule with
+its options and the officials' public keys (`tally.record.freeze`) and publishes the frozen `election_hash`, the
+SHA-256 of the record's `election.json`. Every staff action is appended to the audit log in the same transaction
+as the change.
 """
 
 from __future__ import annotations
@@ -14,16 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballots.context import Intake
 from ballots.credentials import keyed_hash, new_voting_code, normalize_code
+from ballots.frozen import frozen_election, parse_rule_options
+from ballots.record import build_and_store_record
 from ballots.roll import parse_census
 from ballots.store import repository as repo
 from ballots.store.models import ElectionRow, KioskRow, StaffTokenRow, VoterRow
 from pbvote.ballot import Ballot
-from pbvote.canonical import JsonValue, canonical_json, election_hash, election_to_json
+from pbvote.canonical import JsonValue, canonical_json, election_to_json
 from pbvote.election import Election
-from pbvote.errors import ConflictError, InvalidElection, InvalidRuleOptions, UnknownRule
+from pbvote.errors import ConflictError, InvalidElection, UnknownRule
 from pbvote.project import ProjectId
-from pbvote.tiebreak import TieBreak
-from tally.options import Completion, RuleOptions, Satisfaction
 from tally.registry import RULES, allocate
 
 __all__ = [
@@ -39,30 +41,6 @@ __all__ = [
     "tally_election",
     "tally_profile",
 ]
-
-_OPTION_KEYS = {"satisfaction", "completion", "comparison", "tie_break", "threshold", "scoring_fn"}
-
-
-def parse_rule_options(options: Mapping[str, Any]) -> RuleOptions:
-    """Rule options from their JSON form.
-
-    Raises:
-        InvalidRuleOptions: naming the option that is unknown or wrong.
-    """
-    unknown = sorted(set(options) - _OPTION_KEYS)
-    if unknown:
-        raise InvalidRuleOptions(f"unknown rule option {unknown[0]!r}; known: {', '.join(sorted(_OPTION_KEYS))}")
-    try:
-        return RuleOptions(
-            satisfaction=Satisfaction(options.get("satisfaction", "cost")),
-            completion=Completion(options["completion"]) if options.get("completion") is not None else None,
-            comparison=bool(options.get("comparison", False)),
-            tie_break=TieBreak.parse(options["tie_break"]) if options.get("tie_break") else RuleOptions().tie_break,
-            threshold=int(options["threshold"]) if options.get("threshold") is not None else None,
-            scoring_fn=str(options["scoring_fn"]) if options.get("scoring_fn") is not None else None,
-        )
-    except (ValueError, TypeError) as exc:
-        raise InvalidRuleOptions(f"rule options: {exc}") from exc
 
 
 async def create_election(
@@ -114,10 +92,14 @@ async def _transition(
         row = await repo.get_election(session, election_id)
         values: dict[str, Any] = {}
         if after == "open":
-            values = {"election_hash": election_hash(intake.election(row)), "opened_at": repo.now()}
+            values = {"opened_at": repo.now()}
         elif after == "closed":
             values = {"closed_at": repo.now()}
         await repo.set_status(session, row, before, after, **values)
+        if after == "open":
+            # frozen under the status lock `set_status` holds: no official can be registered in between
+            row.election_hash = (await frozen_election(intake, session, row)).hash
+            await session.flush()
         await repo.add_audit(
             session, staff, f"election.{after}", election_id, canonical_json({"election_hash": row.election_hash})
         )
@@ -225,7 +207,9 @@ async def register_kiosk(intake: Intake, staff: StaffTokenRow | None, election_i
 
 
 async def tally_election(intake: Intake, staff: StaffTokenRow | None, election_id: int) -> dict[str, JsonValue]:
-    """Run the election's rule on its counted ballots (district by district) and store the result.
+    """Run the election's rule on its counted ballots (district by district), store the result and build the record.
+
+    The record (`ballots.record`) is published once every official has signed its manifest.
 
     Raises:
         ConflictError: the election is not closed, or a paper batch is not reconciled.
@@ -238,7 +222,7 @@ async def tally_election(intake: Intake, staff: StaffTokenRow | None, election_i
         rows = await repo.counted_ballots(session, election_id)
         profile = [
             Ballot(
-                r.receipt,
+                r.ballot_id,
                 tuple(ProjectId(p) for p in json.loads(r.selections)),
                 tuple(json.loads(r.points)),
                 district=r.district,
@@ -248,6 +232,7 @@ async def tally_election(intake: Intake, staff: StaffTokenRow | None, election_i
         result = tally_profile(intake.election(row), profile, row.rule, json.loads(row.rule_options))
         document: dict[str, JsonValue] = {"election_hash": row.election_hash, "ballots": len(profile), **result}
         await repo.set_status(session, row, "closed", "tallied", result=canonical_json(document))
+        await build_and_store_record(intake, session, row)
         await repo.add_audit(session, staff, "election.tally", election_id, canonical_json({"ballots": len(profile)}))
     return document
 

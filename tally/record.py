@@ -21,7 +21,7 @@ from pbvote.canonical import JsonValue
 from pbvote.election import Election
 from pbvote.errors import InvalidRuleOptions, UnknownRule
 from pbvote.record.ballot_lines import RecordBallot
-from pbvote.record.build import build_record
+from pbvote.record.build import build_record, record_files
 from pbvote.record.definition import ENGINE, FrozenElection, Official
 from pbvote.record.reconciliation import ReconciliationEntry
 from pbvote.tiebreak import TieBreak
@@ -29,7 +29,7 @@ from tally.allocation import Allocation
 from tally.options import RuleOptions
 from tally.registry import RULES, allocate
 
-__all__ = ["freeze", "options_from_json", "options_to_json", "produce_record", "rerun"]
+__all__ = ["freeze", "options_from_json", "options_to_json", "produce_record", "produce_unsigned_record", "rerun"]
 
 
 def options_to_json(options: RuleOptions) -> dict[str, JsonValue]:
@@ -125,3 +125,19 @@ def produce_record(
     """
     allocation = rerun(frozen, [b.to_ballot() for b in ballots])
     return build_record(frozen, ballots, reconciliation, allocation.to_json_value(), keys)
+
+
+def produce_unsigned_record(
+    frozen: FrozenElection, ballots: Sequence[RecordBallot], reconciliation: Sequence[ReconciliationEntry]
+) -> dict[str, bytes]:
+    """Run the frozen rule and build every file but `MANIFEST.json`, for officials to sign away from the server.
+
+    The manifest is `pbvote.record.manifest.manifest_body(files, frozen.hash)`; each official signs its
+    `signing_message` with their own key, and `add_signature` files each signature.
+
+    Raises:
+        ValueError: when a ballot is invalid or ids repeat.
+        PbvoteError: when the rule cannot run.
+    """
+    allocation = rerun(frozen, [b.to_ballot() for b in ballots])
+    return record_files(frozen, ballots, reconciliation, allocation.to_json_value())

@@ -17,7 +17,6 @@ from api.elections.schemas import (
     ElectionCreate,
     ElectionOut,
     ElectionSummary,
-    ReceiptStatus,
     TurnoutOut,
     TurnoutRow,
 )
@@ -91,15 +90,6 @@ class ElectionController(Controller):
         async with intake.sessions.begin() as session:
             rows = (await session.execute(select(ElectionRow).order_by(ElectionRow.id.desc()))).scalars().all()
         return [ElectionSummary(id=r.id, name=r.name, status=r.status, election_hash=r.election_hash) for r in rows]
-
-    @get("/{election_id:int}/receipts/{receipt:str}")
-    async def receipt(self, *, election_id: FromPath[int], receipt: FromPath[str], intake: IntakeDep) -> ReceiptStatus:
-        """Whether the ballot with this receipt is stored and counted (never its content)."""
-        async with intake.sessions.begin() as session:
-            row = await repo.ballot_by_receipt(session, election_id, receipt)
-        if row is None or row.status == "pending":
-            raise NotFound(f"no ballot with receipt {receipt!r} in election {election_id}")
-        return ReceiptStatus(receipt=receipt, election_id=election_id, channel=row.channel, status=row.status)
 
     @get("/{election_id:int}")
     async def read(self, *, election_id: FromPath[int], intake: IntakeDep) -> ElectionOut:

@@ -17,7 +17,6 @@ __all__ = [
     "ElectionSummary",
     "Eligibility",
     "ProjectIn",
-    "ReceiptStatus",
     "TurnoutOut",
     "TurnoutRow",
 ]
@@ -137,12 +136,3 @@ class ElectionSummary(BaseModel):
     name: str
     status: str
     election_hash: str | None
-
-
-class ReceiptStatus(BaseModel):
-    """What a receipt says about its ballot: stored, through which channel, and whether it counts."""
-
-    receipt: str
-    election_id: int
-    channel: str
-    status: str

@@ -11,6 +11,7 @@ from api.kiosks.schemas import CheckInIn, CheckInOut, KioskIn, KioskOut, SyncIn,
 from api.voting.schemas import BallotBody, ReceiptOut
 from ballots import elections as service
 from ballots.intake import kiosk
+from ballots.intake.common import ballot_id_of
 from ballots.store import repository as repo
 
 __all__ = ["KioskController"]
@@ -61,7 +62,8 @@ class KioskController(Controller):
         )
         async with intake.sessions.begin() as session:
             row = await repo.get_election(session, election_id)
-            ballot = await repo.ballot_by_receipt(session, election_id, receipt)
+            ballot_id = ballot_id_of(row, receipt)
+            ballot = None if ballot_id is None else await repo.ballot_by_id(session, election_id, ballot_id)
         district = ballot.district if ballot is not None else None
         return ReceiptOut(
             receipt=receipt,

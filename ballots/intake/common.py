@@ -18,8 +18,18 @@ from ballots.validation import field_reasons
 from pbvote.ballot import Ballot, VoteType
 from pbvote.election import Election
 from pbvote.project import ProjectId
+from pbvote.record.receipts import receipt_ballot_id
 
-__all__ = ["BallotInput", "Credential", "check_ballot", "check_open", "content_json", "identify", "voter_link"]
+__all__ = [
+    "BallotInput",
+    "Credential",
+    "ballot_id_of",
+    "check_ballot",
+    "check_open",
+    "content_json",
+    "identify",
+    "voter_link",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +54,16 @@ class BallotInput:
     selections: tuple[str, ...]
     points: tuple[int, ...] = ()
     district: str | None = None
+
+
+def ballot_id_of(row: ElectionRow, code: str) -> str | None:
+    """The published `ballot_id` of the ballot with this receipt (or check-in) code; `None` for a malformed code."""
+    if row.election_hash is None:
+        return None
+    try:
+        return receipt_ballot_id(row.election_hash, code)
+    except ValueError:
+        return None
 
 
 def check_open(row: ElectionRow) -> None:

@@ -7,6 +7,8 @@ Policy when a resident uses both channels (the first channel wins, decided by th
   re-voting, the resident changes it online.
 A check-in is a `pending` row in `ballots` holding the voter link; entering the ballot fills that row in, so the
 database's one-row-per-voter constraint covers both channels and a check-in racing an online vote leaves one.
+Rows hold the published `ballot_id` of the check-in code (the future receipt), never the code. A ballot queued
+offline gets a receipt derived from its kiosk and UUID (`queued_receipt`), so a resent queue answers it again.
 """
 
 from __future__ import annotations
@@ -17,9 +19,18 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballots.context import Intake
-from ballots.credentials import new_receipt
+from ballots.credentials import new_receipt, queued_receipt
 from ballots.errors import InvalidBallot
-from ballots.intake.common import BallotInput, Credential, check_ballot, check_open, content_json, identify, voter_link
+from ballots.intake.common import (
+    BallotInput,
+    Credential,
+    ballot_id_of,
+    check_ballot,
+    check_open,
+    content_json,
+    identify,
+    voter_link,
+)
 from ballots.store import repository as repo
 from ballots.store.models import ElectionRow, KioskRow, StaffTokenRow
 from pbvote.canonical import canonical_json
@@ -75,8 +86,10 @@ async def check_in(
         voter = await identify(intake, session, row, credential, kiosk.id)
         link = voter_link(intake, election_id, voter)
         receipt = new_receipt()
+        ballot_id = ballot_id_of(row, receipt)
+        assert ballot_id is not None  # noqa: S101 -- an open election has its hash; new receipts are well formed
         values = repo.BallotValues(
-            election_id, link, receipt, "kiosk", "pending", voter.district, "[]", "[]", kiosk_id=kiosk.id
+            election_id, link, ballot_id, "kiosk", "pending", voter.district, "[]", "[]", kiosk_id=kiosk.id
         )
         if not await repo.insert_ballot(session, values, replace=False):
             existing = await repo.voter_ballot(session, election_id, link)
@@ -96,14 +109,17 @@ async def enter_ballot(
     """
     async with intake.sessions.begin() as session:
         row, kiosk = await _kiosk(session, election_id, kiosk_id)
-        pending = await repo.ballot_by_receipt(session, election_id, checkin)
+        ballot_id = ballot_id_of(row, checkin)
+        pending = None if ballot_id is None else await repo.ballot_by_id(session, election_id, ballot_id)
         if pending is None or pending.kiosk_id != kiosk.id or pending.status != "pending":
             raise ConflictError(f"no check-in {checkin!r} is waiting for a ballot at kiosk {kiosk.id}")
         election = intake.election(row)
         checked = check_ballot(election, ballot, pending.district)
         selections, points = content_json(election, checked)
-        values = repo.BallotValues(election_id, None, checkin, "kiosk", "counted", checked.district, selections, points)
-        if not await repo.enter_checked_in(session, election_id, checkin, values):
+        values = repo.BallotValues(
+            election_id, None, pending.ballot_id, "kiosk", "counted", checked.district, selections, points
+        )
+        if not await repo.enter_checked_in(session, election_id, pending.ballot_id, values):
             raise ConflictError(f"check-in {checkin!r} already has its ballot")
         await repo.add_audit(session, staff, "kiosk.ballot", election_id, canonical_json({"kiosk": kiosk.id}))
     return checkin
@@ -122,10 +138,11 @@ async def sync_queue(
 async def _sync_one(
     intake: Intake, staff: StaffTokenRow, election_id: int, kiosk_id: int, item: QueuedBallot
 ) -> SyncResult:
+    receipt = queued_receipt(intake.secret, kiosk_id, item.uuid)
     async with intake.sessions.begin() as session:
         before = await repo.ballot_by_uuid(session, kiosk_id, item.uuid)
     if before is not None:
-        return SyncResult(item.uuid, "duplicate", before.receipt)
+        return SyncResult(item.uuid, "duplicate", receipt)
     try:
         async with intake.sessions.begin() as session:
             row, kiosk = await _kiosk(session, election_id, kiosk_id)
@@ -134,10 +151,12 @@ async def _sync_one(
             checked = check_ballot(election, item.ballot, voter.district)
             selections, points = content_json(election, checked)
             link = voter_link(intake, election_id, voter)
+            ballot_id = ballot_id_of(row, receipt)
+            assert ballot_id is not None  # noqa: S101 -- an open election has its hash; derived receipts are well formed
             values = repo.BallotValues(
                 election_id,
                 link,
-                new_receipt(),
+                ballot_id,
                 "kiosk",
                 "counted",
                 checked.district,
@@ -149,7 +168,7 @@ async def _sync_one(
             if not await repo.insert_ballot(session, values, replace=False):
                 existing = await repo.voter_ballot(session, election_id, link)
                 if existing is not None and existing.client_uuid == item.uuid:
-                    return SyncResult(item.uuid, "duplicate", existing.receipt)
+                    return SyncResult(item.uuid, "duplicate", receipt)
                 raise _conflict(existing.channel if existing is not None else None)
             await repo.add_audit(
                 session, staff, "kiosk.sync", election_id, canonical_json({"kiosk": kiosk.id, "uuid": item.uuid})
@@ -158,4 +177,4 @@ async def _sync_one(
         return SyncResult(item.uuid, "rejected", reason="; ".join(exc.reasons))
     except PbvoteError as exc:
         return SyncResult(item.uuid, "rejected", reason=str(exc))
-    return SyncResult(item.uuid, "accepted", values.receipt)
+    return SyncResult(item.uuid, "accepted", receipt)

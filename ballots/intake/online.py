@@ -16,6 +16,7 @@ from ballots.intake.common import BallotInput, Credential, check_ballot, check_o
 from ballots.store import repository as repo
 from pbvote.canonical import JsonValue, canonical_json
 from pbvote.errors import ConflictError
+from pbvote.record.receipts import receipt_ballot_id
 
 __all__ = ["Answer", "submit_online"]
 
@@ -96,8 +97,10 @@ async def _submit(
             raise _KeyTaken
         link = voter_link(intake, election_id, voter)
         selections, points = content_json(election, checked)
+        assert row.election_hash is not None  # noqa: S101 -- an open election has its hash
+        ballot_id = receipt_ballot_id(row.election_hash, receipt)  # published; the code itself is never stored
         values = repo.BallotValues(
-            election_id, link, receipt, "online", "counted", checked.district, selections, points
+            election_id, link, ballot_id, "online", "counted", checked.district, selections, points
         )
         if not await repo.insert_ballot(session, values, replace=row.allow_revote):
             existing = await repo.voter_ballot(session, election_id, link)

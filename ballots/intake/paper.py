@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ballots.context import Intake
 from ballots.credentials import new_receipt
 from ballots.errors import Forbidden, InvalidBallot
-from ballots.intake.common import BallotInput, check_ballot, content_json
+from ballots.intake.common import BallotInput, ballot_id_of, check_ballot, content_json
 from ballots.store import repository as repo
-from ballots.store.models import BallotRow, KioskRow, PaperBatchRow, PaperEntryRow, StaffTokenRow
+from ballots.store.models import BallotRow, ElectionRow, KioskRow, PaperBatchRow, PaperEntryRow, StaffTokenRow
 from pbvote.canonical import JsonValue, canonical_json
 from pbvote.election import Election
 from pbvote.errors import ConflictError, InvalidElection, NotFound
@@ -203,7 +203,8 @@ async def reconcile_batch(intake: Intake, staff: StaffTokenRow, election_id: int
         raise Forbidden("only a coordinator (admin) reconciles a batch")
     async with intake.sessions.begin() as session:
         batch = await _batch(session, election_id, batch_id)
-        election = intake.election(await repo.get_election(session, election_id))
+        election_row = await repo.get_election(session, election_id)
+        election = intake.election(election_row)
         by_seq = await _entries(session, batch_id)
         open_problems = [m for m in _problems(batch.envelope_count, by_seq) if not m.resolved]
         if open_problems:
@@ -213,7 +214,7 @@ async def reconcile_batch(intake: Intake, staff: StaffTokenRow, election_id: int
         for seq in range(1, batch.envelope_count + 1):
             passes = by_seq[seq]
             final = passes.get(_RESOLUTION, passes[1]).content
-            paper = _paper_row(election, election_id, batch, json.loads(final))
+            paper = _paper_row(election, election_row, batch, json.loads(final))
             counts[paper.status] += 1
             session.add(paper)
         batch.status = "reconciled"
@@ -224,7 +225,7 @@ async def reconcile_batch(intake: Intake, staff: StaffTokenRow, election_id: int
     return counts
 
 
-def _paper_row(election: Election, election_id: int, batch: PaperBatchRow, content: dict[str, object]) -> BallotRow:
+def _paper_row(election: Election, row: ElectionRow, batch: PaperBatchRow, content: dict[str, object]) -> BallotRow:
     ballot = BallotInput(tuple(content["selections"]), tuple(content["points"]), content["district"])  # type: ignore[arg-type]
     status, reason, selections, points = "counted", None, "[]", "[]"
     if content["spoiled"] is not None:
@@ -237,10 +238,12 @@ def _paper_row(election: Election, election_id: int, batch: PaperBatchRow, conte
             status, reason = "invalid", "; ".join(exc.reasons)
     if status != "counted":
         selections, points = json.dumps(list(ballot.selections)), json.dumps(list(ballot.points))
+    ballot_id = ballot_id_of(row, new_receipt())  # nobody holds a paper ballot's code; its id is random
+    assert ballot_id is not None  # noqa: S101 -- batches are keyed after opening, when the hash is set
     values = repo.BallotValues(
-        election_id,
+        row.id,
         None,
-        new_receipt(),
+        ballot_id,
         "paper",
         status,
         ballot.district,

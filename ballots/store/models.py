@@ -1,15 +1,16 @@
 """The tables of the ballot store, as SQLAlchemy 2 declarative models.
 
 The schema is built only by the alembic migrations in `ballots/migrations`; these models mirror them for queries.
-Secrecy: `ballots` holds no voter identifier. `voter_link` is a keyed hash (HMAC with the server's secret) of the
-voter's roll row, the only link needed to replace a ballot on re-voting; it is never published.
+Secrecy: `ballots` holds no voter identifier and no receipt code, only the published `ballot_id` derived from the
+code. `voter_link` is a keyed hash (HMAC with the server's secret) of the voter's roll row, the only link needed
+to replace a ballot on re-voting; it is never published.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
@@ -19,8 +20,10 @@ __all__ = [
     "ElectionRow",
     "IdempotencyRow",
     "KioskRow",
+    "OfficialRow",
     "PaperBatchRow",
     "PaperEntryRow",
+    "RecordRow",
     "StaffTokenRow",
     "VoterRow",
 ]
@@ -98,7 +101,7 @@ class BallotRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"))
     voter_link: Mapped[str | None] = mapped_column(String(64))
-    receipt: Mapped[str] = mapped_column(String(40), unique=True)
+    ballot_id: Mapped[str] = mapped_column(String(64), unique=True)
     channel: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(8))
     district: Mapped[str | None] = mapped_column(String(200))
@@ -159,3 +162,27 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(100))
     election_id: Mapped[int | None] = mapped_column(ForeignKey("elections.id"))
     detail: Mapped[str] = mapped_column(Text)
+
+
+class OfficialRow(Base):
+    """An official who signs the election's record: their Ed25519 public key (hex) and, once given, their signature."""
+
+    __tablename__ = "officials"
+    __table_args__ = (
+        UniqueConstraint("election_id", "name", name="uq_officials_name"),
+        UniqueConstraint("election_id", "public_key", name="uq_officials_key"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    public_key: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str | None] = mapped_column(String(128))
+
+
+class RecordRow(Base):
+    """The record built at tally: its files as a deterministic zip (without `MANIFEST.json`) and the manifest body."""
+
+    __tablename__ = "records"
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"), primary_key=True)
+    files: Mapped[bytes] = mapped_column(LargeBinary)
+    manifest: Mapped[str] = mapped_column(Text)

@@ -31,7 +31,7 @@ from pbvote.errors import ConflictError, NotFound
 __all__ = [
     "BallotValues",
     "add_audit",
-    "ballot_by_receipt",
+    "ballot_by_id",
     "ballot_by_uuid",
     "counted_ballots",
     "enter_checked_in",
@@ -61,7 +61,7 @@ class BallotValues:
 
     election_id: int
     voter_link: str | None
-    receipt: str
+    ballot_id: str
     channel: str
     status: str
     district: str | None
@@ -146,7 +146,7 @@ async def insert_ballot(session: AsyncSession, values: BallotValues, *, replace:
     row = values.as_row()
     statement = _insert(session, BallotRow.__table__).values(row)  # type: ignore[arg-type]
     if replace:
-        changes = {k: statement.excluded[k] for k in ("receipt", "district", "selections", "points")}
+        changes = {k: statement.excluded[k] for k in ("ballot_id", "district", "selections", "points")}
         statement = statement.on_conflict_do_update(
             index_elements=["election_id", "voter_link"],
             set_=changes,
@@ -165,10 +165,10 @@ async def voter_ballot(session: AsyncSession, election_id: int, voter_link: str)
 
 
 async def enter_checked_in(session: AsyncSession, election_id: int, checkin: str, values: BallotValues) -> bool:
-    """Fill in the ballot of a pending kiosk check-in (identified by its receipt); `False` if none is pending."""
+    """Fill in the ballot of a pending kiosk check-in (by its `ballot_id`); `False` if none is pending."""
     statement = (
         update(BallotRow)
-        .where(BallotRow.election_id == election_id, BallotRow.receipt == checkin, BallotRow.status == "pending")
+        .where(BallotRow.election_id == election_id, BallotRow.ballot_id == checkin, BallotRow.status == "pending")
         .values(status="counted", district=values.district, selections=values.selections, points=values.points)
         .returning(BallotRow.id)
     )
@@ -250,9 +250,9 @@ async def unreconciled_batches(session: AsyncSession, election_id: int) -> list[
     return list((await session.execute(query.order_by(PaperBatchRow.id))).scalars().all())
 
 
-async def ballot_by_receipt(session: AsyncSession, election_id: int, receipt: str) -> BallotRow | None:
-    """The ballot or check-in with this receipt, if any."""
-    query = select(BallotRow).where(BallotRow.election_id == election_id, BallotRow.receipt == receipt)
+async def ballot_by_id(session: AsyncSession, election_id: int, ballot_id: str) -> BallotRow | None:
+    """The ballot or check-in with this published `ballot_id`, if any."""
+    query = select(BallotRow).where(BallotRow.election_id == election_id, BallotRow.ballot_id == ballot_id)
     return (await session.execute(query)).scalar_one_or_none()
 
 

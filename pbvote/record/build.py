@@ -20,7 +20,7 @@ from pbvote.record.manifest import manifest_body, sign
 from pbvote.record.reconciliation import ReconciliationEntry, reconciliation_to_json
 from pbvote.validation import validate_ballot
 
-__all__ = ["RECORD_FILES", "build_record", "result_bytes"]
+__all__ = ["RECORD_FILES", "build_record", "record_files", "result_bytes"]
 
 RECORD_FILES = (
     "MANIFEST.json",
@@ -42,7 +42,7 @@ def build_record(
     result: Mapping[str, JsonValue],
     keys: Mapping[str, Ed25519PrivateKey],
 ) -> dict[str, bytes]:
-    """The record's files.
+    """The record's files, `MANIFEST.json` signed by every official.
 
     Args:
         frozen: the definition, rule, options and officials frozen when voting opened.
@@ -54,6 +54,23 @@ def build_record(
     Raises:
         ValueError: when a ballot is invalid under the frozen rules, two ballots share an id, the result names an
             unknown project, or a key does not match its official's published key.
+    """
+    files = record_files(frozen, ballots, reconciliation, result)
+    manifest = sign(manifest_body(files, frozen.hash), frozen.officials, keys)
+    files["MANIFEST.json"] = canonical_bytes(manifest)
+    return dict(sorted(files.items()))
+
+
+def record_files(
+    frozen: FrozenElection,
+    ballots: Sequence[RecordBallot],
+    reconciliation: Sequence[ReconciliationEntry],
+    result: Mapping[str, JsonValue],
+) -> dict[str, bytes]:
+    """Every file of the record but `MANIFEST.json`, which officials sign over these (`manifest.manifest_body`).
+
+    Raises:
+        ValueError: as `build_record`.
     """
     election, election_hash = frozen.election, frozen.hash
     ordered = published_order(ballots, election.vote_type)
@@ -71,8 +88,6 @@ def build_record(
         "reconciliation.json": canonical_bytes(reconciliation_to_json(reconciliation, election_hash)),
         "result.json": result_bytes(frozen, result),
     }
-    manifest = sign(manifest_body(files, election_hash), frozen.officials, keys)
-    files["MANIFEST.json"] = canonical_bytes(manifest)
     return dict(sorted(files.items()))
 
 

@@ -27,6 +27,8 @@ from ballots.store.migrate import upgrade
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 T = TypeVar("T")
 TABLES = (
+    "records",
+    "officials",
     "audit_log",
     "paper_entries",
     "idempotency_keys",

@@ -125,6 +125,7 @@ async def dump(intake: Any) -> dict[str, list[tuple[Any, ...]]]:
         "paper_entries",
         "audit_log",
         "staff_tokens",
+        "officials",
     )
     dumped = {}
     async with intake.sessions.begin() as session:

@@ -37,9 +37,15 @@ async def test_create_from_json_and_publish_hash_at_open(client, admin):
     assert draft["election_hash"] is None
     opened = await open_election(client, admin, election_id)
     assert opened["status"] == "open"
-    # the hash is SHA-256 of the definition in canonical JSON (sorted keys, no spaces, UTF-8), computed here by hand
-    canonical = json.dumps(opened["definition"], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    assert opened["election_hash"] == hashlib.sha256(canonical.encode()).hexdigest()
+    # the hash is SHA-256 of the frozen `election.json`: the definition plus the rule with its options and the
+    # officials' keys, in canonical JSON (sorted keys, no spaces, UTF-8), checked here by hand
+    frozen = (await client.get(f"/api/v1/elections/{election_id}/election.json")).content
+    assert opened["election_hash"] == hashlib.sha256(frozen).hexdigest()
+    document = json.loads(frozen)
+    assert frozen == json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    assert {k: v for k, v in document.items() if k not in {"tally", "officials"}} == opened["definition"]
+    assert document["tally"]["rule"] == TEST_RULE
+    assert document["officials"] == []
 
 
 async def test_create_from_pb_upload(client, admin):

@@ -20,8 +20,10 @@ TABLES = {
     "elections",
     "idempotency_keys",
     "kiosks",
+    "officials",
     "paper_batches",
     "paper_entries",
+    "records",
     "staff_tokens",
     "voters",
 }
@@ -58,13 +60,13 @@ async def add_election(connection):
     )
 
 
-def ballot(receipt, link):
-    return {"receipt": receipt, "link": link}
+def ballot(ballot_id, link):
+    return {"ballot_id": ballot_id, "link": link}
 
 
 INSERT_BALLOT = text(
-    "INSERT INTO ballots (election_id, voter_link, receipt, channel, status, selections, points) "
-    "VALUES (1, :link, :receipt, 'online', 'counted', '[]', '[]')"
+    "INSERT INTO ballots (election_id, voter_link, ballot_id, channel, status, selections, points) "
+    "VALUES (1, :link, :ballot_id, 'online', 'counted', '[]', '[]')"
 )
 
 
