@@ -18,6 +18,7 @@ from ballots.store import repository as repo
 from ballots.store.models import ElectionRow, KioskRow, PaperBatchRow
 from pbvote.election import Election
 from pbvote.errors import NotFound
+from pbvote.record.receipts import receipt_ballot_id
 
 __all__ = [
     "ElectionPage",
@@ -61,9 +62,16 @@ async def load_election(intake: Intake, election_id: int) -> ElectionPage:
 
 
 async def receipt_counted(intake: Intake, election_id: int, receipt: str) -> bool:
-    """Whether a counted ballot of the election carries this receipt."""
+    """Whether a counted ballot of the election carries this receipt (found by its published ballot id)."""
     async with intake.sessions.begin() as session:
-        row = await repo.ballot_by_receipt(session, election_id, receipt.strip().upper())
+        election = await repo.get_election(session, election_id)
+        if election.election_hash is None:
+            return False
+        try:
+            ballot_id = receipt_ballot_id(election.election_hash, receipt)
+        except ValueError:
+            return False
+        row = await repo.ballot_by_id(session, election_id, ballot_id)
     return row is not None and row.status == "counted"
 
 

@@ -18,7 +18,7 @@ from litestar.response import Redirect
 
 from api.deps import IntakeDep
 from api.pages.ballot_form import ballot_view, check_choice
-from api.pages.data import ElectionPage, load_election
+from api.pages.data import ElectionPage, load_election, receipt_counted
 from api.pages.qr import qr_svg
 from api.pages.rendering import PageContext, page_context, render
 from api.pages.security import CSRF_FIELD, check_csrf
@@ -98,9 +98,7 @@ class VoteController(Controller):
         """The thank-you page: the receipt code, its QR code and the certificate link."""
         election = await load_election(intake, election_id)
         page = page_context(request)
-        async with intake.sessions.begin() as session:
-            row = await repo.ballot_by_receipt(session, election_id, receipt)
-        if row is None or row.status != "counted":
+        if not await receipt_counted(intake, election_id, receipt):
             message = page.gettext("No counted ballot has this receipt")
             missing = {"heading": message, "message": message, "back": f"/vote/{election_id}"}
             return render(request, "message.html", missing, status_code=404, page=page)
