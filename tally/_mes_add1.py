@@ -59,7 +59,7 @@ def run_add1(solver: Solver) -> tuple[int, MesRun]:
     """
     instance = solver.instance
     start = Fraction(instance.budget, max(instance.voters, 1))
-    supported = {j for j in range(instance.projects) if instance.supporters[j]}
+    supported = {j for j in range(instance.projects) if solver.fast.groups[j].size}
     kept = 0
     raises = 0
     while True:

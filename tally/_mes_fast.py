@@ -52,6 +52,7 @@ class FastInstance:
     uniform: tuple[float, ...]
     voters: tuple[float, ...]
     utilities_int: tuple[npt.NDArray[np.int64], ...]
+    floor: tuple[float, ...]
 
     @classmethod
     def of(cls, instance: MesInstance) -> FastInstance:
@@ -68,6 +69,7 @@ class FastInstance:
             utilities_int=tuple(r[:, 2].copy() for r in rows),
             voters=tuple(float(r[:, 1].sum()) for r in rows),
             uniform=tuple(float(r[0, 2]) if r.size and (r[:, 2] == r[0, 2]).all() else 0.0 for r in rows),
+            floor=tuple(c / float(w.sum()) if w.size else 0.0 for c, w in zip(instance.costs, weighted, strict=True)),
         )
 
 
@@ -251,11 +253,13 @@ def run_fast_full(fast: FastInstance, start: Fraction) -> FastRun:
     Complexity: O(rounds * (log projects + priced supporters)) in numpy, plus exact rounds near ties.
     """
     budgets = np.full(len(fast.instance.weights), float(start), dtype=np.float64)
-    last = {j: 0.0 for j in range(fast.instance.projects) if fast.groups[j].size}
+    # cost / total utility is a lower bound on every price (everyone paying `rho * u` in full), so a project is
+    # first priced only when that bound comes near the best price.
+    last = {j: fast.floor[j] for j in range(fast.instance.projects) if fast.groups[j].size}
     order: list[int] = []
     ties: Ties = []
     exact = _Exact(fast, start)
-    heap = [(0.0, fast.instance.rank[j], j) for j in last]
+    heap = [(value, fast.instance.rank[j], j) for j, value in last.items()]
     heapq.heapify(heap)
     calm, top = True, 0.0
     while True:
