@@ -81,11 +81,16 @@ class _Unaffordable(Exception):
     """A signal, not an error: the supporters clearly cannot pay."""
 
 
-def _price(fast: FastInstance, j: int, budgets: Floats) -> float | None:
-    """Float rho of project `j`, `None` when clearly unaffordable; raises `_NearTie` when too close to call."""
+def _price(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0) -> float | None:
+    """Float rho of project `j`, `None` when clearly unaffordable; raises `_NearTie` when too close to call.
+
+    `floor` is a known lower bound on the rho (its last price: budgets only fall). Water-filling may start from
+    any lower bound: everyone below it is below the rho too, and adding them gives a rho still at most the true
+    one, so the passes rise to the same fixed point, in fewer passes.
+    """
     uniform = fast.uniform[j]
     if uniform:  # approval ballots: every supporter has the same utility, so work with payments directly
-        cap = _cap(fast, j, budgets)
+        cap = _cap(fast, j, budgets, floor * uniform)
         return None if cap is None else cap / uniform
     cost = float(fast.instance.costs[j])
     held = budgets[fast.groups[j]]
@@ -98,7 +103,7 @@ def _price(fast: FastInstance, j: int, budgets: Floats) -> float | None:
         _check_money(float(np.dot(weights, held)), cost)
     except _Unaffordable:
         return None
-    out = ratio < rho
+    out = ratio < max(rho, floor)
     count = int(np.count_nonzero(out))
     for _ in range(_PASSES):
         rho = (cost - float(np.dot(weights[out], held[out]))) / (fast.totals[j] - float(fast.weighted[j][out].sum()))
@@ -118,8 +123,8 @@ def _check_money(money: float, cost: float) -> None:
         raise _NearTie
 
 
-def _cap(fast: FastInstance, j: int, budgets: Floats) -> float | None:
-    """The most any supporter of `j` pays when all have the same utility: water-filling on budgets."""
+def _cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0) -> float | None:
+    """The most any supporter of `j` pays when all have the same utility: water-filling on budgets from `floor`."""
     cost = float(fast.instance.costs[j])
     held = budgets[fast.groups[j]]
     voters = fast.voters[j]
@@ -133,7 +138,7 @@ def _cap(fast: FastInstance, j: int, budgets: Floats) -> float | None:
         _check_money(float(paid.sum()), cost)
     except _Unaffordable:
         return None
-    out = held < cap
+    out = held < max(cap, floor)
     count = int(np.count_nonzero(out))
     for _ in range(_PASSES):
         cap = (cost - float(paid[out].sum())) / (voters - float(weights[out].sum()))
@@ -175,7 +180,7 @@ def _round(
             if value > best * (1 + MARGIN):
                 break  # every other project's rho is at least its last one, too far above the best to tie
             heapq.heappop(heap)
-            rho = _price(fast, j, budgets)
+            rho = _price(fast, j, budgets, value)
             if rho is None:
                 del last[j]
                 continue
