@@ -124,29 +124,32 @@ def _check_money(money: float, cost: float) -> None:
 
 
 def _cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0) -> float | None:
-    """The most any supporter of `j` pays when all have the same utility: water-filling on budgets from `floor`."""
+    """The most any supporter of `j` pays when all have the same utility: water-filling on budgets from `floor`.
+
+    Each pass sums the money and the voters of those below the cap in one matrix product; the set below only
+    grows, so an unchanged number of voters below (an exact integer in floats) is the fixed point.
+    """
     cost = float(fast.instance.costs[j])
     held = budgets[fast.groups[j]]
     voters = fast.voters[j]
     cap = cost / voters
-    out = held < cap * (1 + MARGIN)
-    if not out.any():
+    if held.min() >= cap * (1 + MARGIN):
         return cap
     weights = fast.weights[j]
-    paid = weights * held
+    both = np.empty((2, held.size))  # money and voters, summed together below
+    paid = np.multiply(weights, held, out=both[0])
+    both[1] = weights
     try:
         _check_money(float(paid.sum()), cost)
     except _Unaffordable:
         return None
-    out = held < max(cap, floor)
-    count = int(np.count_nonzero(out))
+    paid_out, voters_out = (both @ (held < max(cap, floor))).tolist()
     for _ in range(_PASSES):
-        cap = (cost - float(paid[out].sum())) / (voters - float(weights[out].sum()))
-        grown = held < cap
-        grown_count = int(np.count_nonzero(grown))
-        if grown_count == count:
+        cap = (cost - paid_out) / (voters - voters_out)
+        grown_paid, grown_voters = (both @ (held < cap)).tolist()
+        if grown_voters == voters_out:
             return cap
-        out, count = grown, grown_count
+        paid_out, voters_out = grown_paid, grown_voters
     return _price_sorted(cost, held, paid, weights)
 
 
