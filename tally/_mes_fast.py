@@ -143,10 +143,12 @@ def _cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0) -> flo
         _check_money(float(paid.sum()), cost)
     except _Unaffordable:
         return None
-    paid_out, voters_out = (both @ (held < max(cap, floor))).tolist()
+    sums: list[float] = (both @ (held < max(cap, floor))).tolist()
+    paid_out, voters_out = sums
     for _ in range(_PASSES):
         cap = (cost - paid_out) / (voters - voters_out)
-        grown_paid, grown_voters = (both @ (held < cap)).tolist()
+        sums = (both @ (held < cap)).tolist()
+        grown_paid, grown_voters = sums
         if grown_voters == voters_out:
             return cap
         paid_out, voters_out = grown_paid, grown_voters
