@@ -1,8 +1,9 @@
 """Quick timings of `mes` on the real pabulib files and on a seeded synthetic approval election.
 
 Run: `.venv/bin/python benchmarks/bench_mes.py [--synthetic VOTERS PROJECTS [--completion add1]]`. Prints
-wall-clock and CPU seconds per variant (the rule only, after the file is read) and the peak resident memory;
-nothing here is asserted (timings vary by machine and load).
+wall-clock and CPU seconds for reading each file and per variant (the rule only, after the file is read) and the
+peak resident memory of the process (ballots included); nothing here is asserted (timings vary by machine and
+load: compare CPU seconds on a busy machine).
 """
 
 from __future__ import annotations
@@ -68,7 +69,10 @@ def main() -> None:
         )
     else:
         for path in sorted(PABULIB.glob("*.pb")):
+            started, cpu = time.perf_counter(), time.process_time()
             pb = read_pb(str(path))
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            print(f"{path.stem:40} {'parse':25} {seconds:8.3f} s wall {cpu:8.3f} s cpu")
             for satisfaction, completion in VARIANTS:
                 options = RuleOptions(satisfaction=satisfaction, completion=completion)
                 time_one(path.stem, pb.election, list(pb.ballots), options)

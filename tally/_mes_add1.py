@@ -45,9 +45,9 @@ class Solver:
         """The fast run at voter budget `start`."""
         return run_fast_full(self.fast, start)
 
-    def run(self, start: Fraction) -> MesRun:
-        """The exact run at voter budget `start` (the published details)."""
-        fast = run_fast_full(self.fast, start)
+    def run(self, start: Fraction, fast: FastRun | None = None) -> MesRun:
+        """The exact run at voter budget `start` (the published details), from its fast run when known."""
+        fast = fast or run_fast_full(self.fast, start)
         return replace(replay(self.fast, start, fast.order), ties=fast.ties)
 
 
@@ -59,19 +59,20 @@ def run_add1(solver: Solver) -> tuple[int, MesRun]:
     """
     instance = solver.instance
     start = Fraction(instance.budget, max(instance.voters, 1))
-    supported = {j for j in range(instance.projects) if instance.supporters[j]}
-    kept = 0
+    supported = {j for j in range(instance.projects) if solver.fast.groups[j].size}
+    kept, kept_run = 0, None
     raises = 0
     while True:
         run = solver.order(start + raises)
         if sum(instance.costs[j] for j in run.order) > instance.budget:
             break
-        kept = raises
+        kept, kept_run = raises, run
         if set(run.order) == supported:
             break
         raises += _calm_raises(solver, run, start + raises, supported - set(run.order))
-        kept = raises - 1  # the raises skipped fund the same projects, all within the budget
-    return kept, solver.run(start + kept)
+        if raises - 1 > kept:
+            kept, kept_run = raises - 1, None  # the raises skipped fund the same projects, all within the budget
+    return kept, solver.run(start + kept, kept_run)
 
 
 def _calm_raises(solver: Solver, run: FastRun, start: Fraction, unfunded: set[int]) -> int:
