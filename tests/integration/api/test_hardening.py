@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from api.app import create_app
 from api.settings import Settings
-from tests.integration.api.helpers import CITY, Client, create_election, make_codes, open_election, vote
+from tests.integration.api.helpers import CITY, Client, create_election, make_codes, open_election, project, vote
 from tests.integration.conftest import run_async
 
 pytestmark = pytest.mark.anyio
@@ -128,3 +128,33 @@ async def test_fuzzed_ballot_json_gets_only_documented_answers(
             assert "Traceback" not in response.text
 
     post()
+
+
+async def test_amounts_the_rules_cannot_add_are_refused_the_largest_are_tallied_exactly(
+    client: Client, admin: dict[str, str]
+) -> None:
+    big = 10**15  # MAX_AMOUNT
+    definition = {
+        **CITY,
+        "budget": 2 * big,
+        "ballot_rules": {"vote_type": "approval"},
+        "projects": [project("a", big, []), project("b", big, []), project("c", big - 1, [])],
+    }
+    over = {**definition, "projects": [project("a", big + 1, []), project("b", 1, [])]}
+    refused = await client.post(
+        "/api/v1/elections", json={"name": "n", "definition": over, "rule": "greedy"}, headers=admin
+    )
+    assert refused.status_code == 422, refused.text
+    assert "project 'a'" in refused.json()["detail"]
+    # before the bound, greedy's 64-bit costs overflowed and the tally answered 500
+    election_id = await create_election(client, admin, definition, rule="greedy")
+    codes = await make_codes(client, admin, election_id, 3)
+    await open_election(client, admin, election_id)
+    for code, selections in zip(codes, [["a", "b"], ["a"], ["b", "c"]], strict=True):
+        assert (await vote(client, election_id, code, selections)).status_code == 201
+    assert (await client.post(f"/api/v1/elections/{election_id}/close", headers=admin)).status_code == 200
+    tallied = await client.post(f"/api/v1/elections/{election_id}/tally", headers=admin)
+    assert tallied.status_code == 200, tallied.text
+    # by hand: approvals a 2, b 2, c 1; a and b cost the whole budget (2 * 10**15), c no longer fits
+    allocation = tallied.json()["allocation"]
+    assert (sorted(allocation["selected"]), allocation["total_cost"]) == (["a", "b"], 2 * big), tallied.text
