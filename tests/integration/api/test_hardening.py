@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -73,22 +74,28 @@ async def test_no_token_code_or_secret_in_the_logs(
         assert secret not in logged, f"{secret[:4]}... appears in the logs"
 
 
+REAL = "real-code"  # replaced by one of the election's voting codes
+credentials = st.one_of(
+    st.just(REAL),
+    st.just(REAL),
+    st.none(),
+    st.integers(),
+    st.fixed_dictionaries(
+        {"kind": st.sampled_from(["code", "census", "other"]), "value": st.text(max_size=30)},
+        optional={"birth_year": st.one_of(st.integers(), st.text(max_size=5), st.none())},
+    ),
+)
 ballots = st.fixed_dictionaries(
-    {},
-    optional={
-        "credential": st.one_of(
-            st.none(),
-            st.integers(),
-            st.fixed_dictionaries(
-                {"kind": st.sampled_from(["code", "census", "other"]), "value": st.text(max_size=30)},
-                optional={"birth_year": st.one_of(st.integers(), st.text(max_size=5), st.none())},
-            ),
-        ),
+    {
+        "credential": credentials,
         "selections": st.one_of(
-            st.lists(st.sampled_from(["a", "b", "c", "d", "zz", "", "a" * 300]), max_size=6),
+            st.lists(st.sampled_from(["a", "b", "c", "d"]), max_size=4),
+            st.lists(st.sampled_from(["a", "c", "d", "zz", "", "a" * 300]), max_size=5),
             st.lists(st.integers(), max_size=3),
             st.text(max_size=5),
         ),
+    },
+    optional={
         "points": st.one_of(st.lists(st.integers(), max_size=4), st.lists(st.floats(allow_nan=True), max_size=2)),
         "district": st.one_of(st.none(), st.text(max_size=5), st.integers()),
         "extra": st.text(max_size=3),
@@ -108,18 +115,20 @@ async def test_fuzzed_ballot_json_gets_only_documented_answers(
     # each example runs on its own loop (hypothesis drives a plain function): no pooled connection crosses loops
     app = create_app(Settings(database_url=db_url, secret="test-secret", max_failures=5, null_pool=True))
     documented = {201, 400, 403, 404, 409, 413, 422, 429}
+    seen: set[int] = set()
 
     @settings(max_examples=60, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(body=ballots, real_code=st.booleans(), index=st.integers(0, 49))
-    def post(body: dict[str, object], real_code: bool, index: int) -> None:
-        if real_code and isinstance(body.get("credential"), dict):
-            body["credential"] = {**body["credential"], "value": codes[index]}  # type: ignore[dict-item]
+    @given(body=ballots, index=st.integers(0, 49))
+    def post(body: dict[str, object], index: int) -> None:
+        if body["credential"] == REAL:
+            body["credential"] = {"kind": "code", "value": codes[index]}
 
         async def send() -> httpx.Response:
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as own:
                 return await own.post(f"/api/v1/elections/{election_id}/ballots", json=body)
 
         response = run_async(send())
+        seen.add(response.status_code)
         assert response.status_code in documented, (body, response.status_code, response.text)
         if response.status_code != 201:
             error = response.json()
@@ -128,6 +137,9 @@ async def test_fuzzed_ballot_json_gets_only_documented_answers(
             assert "Traceback" not in response.text
 
     post()
+    # stored, malformed, and refused (a used or unknown credential): the fuzz reached each
+    assert {201, 422} <= seen, seen
+    assert seen & {403, 409}, seen
 
 
 async def test_amounts_the_rules_cannot_add_are_refused_the_largest_are_tallied_exactly(
@@ -158,3 +170,56 @@ async def test_amounts_the_rules_cannot_add_are_refused_the_largest_are_tallied_
     # by hand: approvals a 2, b 2, c 1; a and b cost the whole budget (2 * 10**15), c no longer fits
     allocation = tallied.json()["allocation"]
     assert (sorted(allocation["selected"]), allocation["total_cost"]) == (["a", "b"], 2 * big), tallied.text
+
+
+async def test_fuzzed_pb_uploads_give_a_draft_or_a_422(
+    db_url: str, client: Client, admin: dict[str, str], pabulib_dir: Path
+) -> None:
+    """A real .pb file with lines dropped, repeated, cut or garbled: 201 or 422 naming what is wrong, never a 5xx."""
+    import httpx  # noqa: PLC0415
+
+    lines = (pabulib_dir / "Netherlands_Assen_2024.pb").read_bytes().split(b"\n")
+    app = create_app(Settings(database_url=db_url, secret="test-secret", null_pool=True))
+
+    async def send(content: list[bytes]) -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as own:
+            files = {"file": ("assen.pb", b"\n".join(content), "text/plain")}
+            return await own.post("/api/v1/elections/pabulib?name=Assen&rule=greedy", files=files, headers=admin)
+
+    intact = run_async(send(lines))
+    assert intact.status_code == 201, intact.text  # the file as published makes a draft: the route itself works
+    edits = st.lists(
+        st.tuples(
+            st.sampled_from(["drop", "repeat", "cut", "garble", "bytes"]),
+            st.integers(0, len(lines) - 1),
+            st.binary(max_size=8),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+
+    @settings(max_examples=40, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(edits=edits)
+    def upload(edits: list[tuple[str, int, bytes]]) -> None:
+        content = list(lines)
+        for kind, position, junk in edits:
+            at = position % len(content)
+            if kind == "drop":
+                del content[at]
+            elif kind == "repeat":
+                content.insert(at, content[at])
+            elif kind == "cut":
+                content[at] = content[at][: len(content[at]) // 2]
+            elif kind == "garble":
+                content[at] = content[at].replace(b";", junk, 1)
+            else:
+                content[at] = junk
+            if not content:
+                content = [b""]
+
+        response = run_async(send(content))
+        assert response.status_code in {201, 422}, (edits, response.status_code, response.text)
+        if response.status_code == 422:
+            assert response.json()["detail"], response.text
+
+    upload()
