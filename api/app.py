@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar, get
+from litestar import Litestar, Router, get
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import ValidationException
@@ -14,6 +14,7 @@ from litestar.plugins.pydantic import PydanticPlugin
 from sqlalchemy import text
 
 from api.audit.controllers import AuditController
+from api.auth.guards import staff_guard
 from api.deps import IntakeDep, provide_intake
 from api.elections.controllers import ElectionController
 from api.errors import pbvote_error_handler, validation_error_handler
@@ -22,6 +23,7 @@ from api.pages import pages_router
 from api.paper.controllers import PaperController
 from api.record.controllers import RecordController
 from api.roll.controllers import RollController
+from api.security import add_security_headers
 from api.settings import Settings
 from api.voting.controllers import VotingController
 from ballots.context import Intake
@@ -64,15 +66,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             healthz,
-            ElectionController,
-            RollController,
-            VotingController,
+            # the body limits (413 before the body is read past them): files, ballots, everything else
+            Router(
+                "/",
+                route_handlers=[ElectionController, RollController],
+                request_max_body_size=settings.max_upload_bytes,
+            ),
+            Router("/", route_handlers=[VotingController], request_max_body_size=settings.max_ballot_bytes),
             KioskController,
             PaperController,
             AuditController,
             RecordController,
             pages_router,
         ],
+        request_max_body_size=settings.max_body_bytes,
+        before_send=[add_security_headers],
+        guards=[staff_guard],
         dependencies={"intake": Provide(provide_intake, sync_to_thread=False)},
         exception_handlers={PbvoteError: pbvote_error_handler, ValidationException: validation_error_handler},
         state=State({"intake": intake, "engine": engine}),

@@ -10,6 +10,8 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+from pydantic import BaseModel
 
 from ballots.errors import CredentialRejected, Forbidden, InvalidBallot, RateLimited, StaffError, Unauthenticated
 from pbvote.errors import (
@@ -26,7 +28,19 @@ from pbvote.errors import (
     UnknownRule,
 )
 
-__all__ = ["STATUS", "pbvote_error_handler", "status_of", "validation_error_handler"]
+__all__ = [
+    "BALLOT_ERRORS",
+    "PUBLIC_ERRORS",
+    "STAFF_ERRORS",
+    "STATUS",
+    "UPLOAD_ERRORS",
+    "ErrorBody",
+    "ErrorReason",
+    "errors",
+    "pbvote_error_handler",
+    "status_of",
+    "validation_error_handler",
+]
 
 STATUS: dict[type[PbvoteError], int] = {
     PbvoteError: 500,
@@ -82,3 +96,51 @@ def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException
     ]
     body: dict[str, object] = {"status_code": 422, "detail": exc.detail, "reasons": reasons}
     return Response(body, status_code=422)
+
+
+class ErrorReason(BaseModel):
+    """One thing wrong with a request: the field, a stable code and a sentence."""
+
+    field: str
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx answer (Litestar's own errors carry `extra` instead of `reasons`)."""
+
+    status_code: int
+    detail: str
+    reasons: list[ErrorReason] | None = None
+    retry_after: int | None = None
+    extra: dict[str, Any] | list[Any] | None = None
+
+
+_MEANING = {
+    400: "The request is malformed (not JSON, not a form, a parameter that cannot be read).",
+    401: "No staff bearer token, or one that is not valid.",
+    403: "The staff role may not do this, or the voting credential is refused.",
+    404: "No such election, kiosk, batch, check-in or receipt.",
+    409: "The election is not in the state this needs (draft, open, closed), or the action was already done.",
+    413: "The body is larger than this route accepts.",
+    422: "The request is well formed but wrong: every field that is wrong is in `reasons`.",
+    429: "Too many failed attempts: wait `Retry-After` seconds.",
+}
+
+
+def errors(*codes: int) -> dict[int, ResponseSpec]:
+    """The OpenAPI description of the error answers a route can give (400 and 422 always)."""
+    return {
+        code: ResponseSpec(ErrorBody, description=_MEANING[code], generate_examples=False)
+        for code in sorted({400, 422, *codes})
+    }
+
+
+PUBLIC_ERRORS = errors(404)
+"""A public read of a stored thing."""
+STAFF_ERRORS = errors(401, 403, 404, 409)
+"""A staff action on a stored thing."""
+UPLOAD_ERRORS = errors(401, 403, 404, 409, 413)
+"""A staff action with a body (JSON or a file)."""
+BALLOT_ERRORS = errors(401, 403, 404, 409, 413, 429)
+"""A ballot or a credential: refused credentials (403) and too many failures (429) too."""

@@ -29,7 +29,10 @@ from pbvote.project import ProjectId
 from tally.registry import RULES, allocate
 
 __all__ = [
+    "MAX_AMOUNT",
+    "MAX_TOTAL_COST",
     "census_hash",
+    "check_amounts",
     "close_election",
     "code_hash",
     "create_election",
@@ -41,6 +44,33 @@ __all__ = [
     "tally_election",
     "tally_profile",
 ]
+
+
+MAX_AMOUNT = 10**15
+"""The largest cost (in the election's counting unit): a thousand trillion cents is far beyond any city's."""
+MAX_TOTAL_COST = 10**18
+"""The largest budget, and sum of all costs: the rules add costs in 64-bit integers, exact below 2**63."""
+
+
+def check_amounts(election: Election) -> None:
+    """Refuse amounts the rules cannot add exactly (they would overflow 64-bit integers at tally time).
+
+    Raises:
+        InvalidElection: naming the project over `MAX_AMOUNT`, or the budget, district or total over `MAX_TOTAL_COST`.
+    """
+    if election.budget > MAX_TOTAL_COST:
+        raise InvalidElection(f"budget {election.budget} is over the largest total, {MAX_TOTAL_COST}")
+    for district, budget in election.districts.items():
+        if budget > MAX_TOTAL_COST:
+            raise InvalidElection(f"district {district!r}: budget {budget} is over the largest total, {MAX_TOTAL_COST}")
+    for project in election.projects:
+        if project.cost > MAX_AMOUNT:
+            raise InvalidElection(
+                f"project {project.id!r}: cost {project.cost} is over the largest amount, {MAX_AMOUNT}"
+            )
+    total = sum(project.cost for project in election.projects)
+    if total > MAX_TOTAL_COST:
+        raise InvalidElection(f"the projects' costs add up to {total}, over the largest total, {MAX_TOTAL_COST}")
 
 
 async def create_election(
@@ -60,13 +90,15 @@ async def create_election(
     Raises:
         UnknownRule: when `rule` is not registered.
         InvalidRuleOptions: when the options are wrong.
-        InvalidElection: when `min_age` is set without the `reference_year` ages are counted in.
+        InvalidElection: when `min_age` is set without the `reference_year` ages are counted in, or an amount is
+            too large to add exactly (`check_amounts`).
     """
     if rule not in RULES:
         raise UnknownRule(rule, sorted(RULES))
     parse_rule_options(rule_options)
     if min_age is not None and reference_year is None:
         raise InvalidElection("eligibility.min_age needs eligibility.reference_year, the year ages are counted in")
+    check_amounts(election)
     row = ElectionRow(
         name=name,
         status="draft",

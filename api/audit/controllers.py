@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, get
-from litestar.params import FromQuery
 from sqlalchemy import select
 
 from api.auth.guards import OBSERVER, StaffDep
-from api.deps import IntakeDep
+from api.deps import IntakeDep, RowIdQuery
+from api.errors import STAFF_ERRORS
 from ballots.store.models import AuditEntry
 
 __all__ = ["AuditController"]
@@ -21,13 +21,13 @@ class AuditController(Controller):
     path = "/api/v1/audit"
     tags = ["audit"]  # noqa: RUF012 -- Litestar's declared class attribute
 
-    @get("/", dependencies={"staff": OBSERVER})
+    @get("/", dependencies={"staff": OBSERVER}, responses=STAFF_ERRORS)
     async def read(
         self,
         *,
         intake: IntakeDep,
         staff: StaffDep,  # noqa: ARG002 -- the dependency is the guard
-        election_id: FromQuery[int | None] = None,
+        election_id: RowIdQuery = None,
     ) -> list[dict[str, Any]]:
         """Every entry, oldest first; `election_id` narrows to one election."""
         query = select(AuditEntry).order_by(AuditEntry.id)

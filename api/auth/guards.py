@@ -1,39 +1,67 @@
 """Staff authentication: the bearer token of each request, and the roles each route needs.
 
-Routes declare `dependencies={"staff": ADMIN}` (or `OFFICIAL`, `OBSERVER`) and take `staff: StaffDep`; the
-dependency authenticates the token (stored only as its hash, compared in constant time) and checks the role.
+Routes declare `dependencies={"staff": ADMIN}` (or `OFFICIAL`, `OBSERVER`) and take `staff: StaffDep`. The app's
+guard `staff_guard` reads that declaration and authenticates the token (stored only as its hash, compared in constant
+time) and checks the role before anything else of the request is read: an anonymous caller gets 401 before its body
+or its query is parsed. The dependency then hands the authenticated staff member to the handler.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.handlers.base import BaseRouteHandler
 
-from api.deps import IntakeDep
+from api.deps import provide_intake
 from ballots.staff import authenticate, require_role
 from ballots.store.models import StaffTokenRow
 
-__all__ = ["ADMIN", "OBSERVER", "OFFICIAL", "StaffDep", "bearer_token"]
+__all__ = ["ADMIN", "OBSERVER", "OFFICIAL", "StaffDep", "bearer_token", "staff_guard"]
 
 StaffDep = NamedDependency[StaffTokenRow]
 """The authenticated staff member, as a handler parameter."""
 
 
-def bearer_token(request: Request[object, object, State]) -> str | None:
+def bearer_token(connection: ASGIConnection[Any, Any, Any, State]) -> str | None:
     """The token of an `Authorization: Bearer ...` header, if any."""
-    header = request.headers.get("authorization", "")
+    header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
 
 
+_ROLES: dict[Callable[..., object], tuple[str, ...]] = {}
+"""The roles each staff dependency admits, keyed by its provider (read by `staff_guard`)."""
+
+
 def _staff_with(*roles: str) -> Provide:
-    async def provide(request: Request[object, object, State], intake: IntakeDep) -> StaffTokenRow:
-        staff = await authenticate(intake.sessions, bearer_token(request))
-        require_role(staff, roles)
+    def provide(request: Request[Any, Any, State]) -> StaffTokenRow:
+        staff: StaffTokenRow = request.state["staff"]  # set by staff_guard, which ran before any dependency
         return staff
 
-    return Provide(provide)
+    _ROLES[provide] = roles
+    return Provide(provide, sync_to_thread=False)
+
+
+async def staff_guard(connection: ASGIConnection[Any, Any, Any, State], handler: BaseRouteHandler) -> None:
+    """App-wide guard: a route that declares a staff dependency needs a valid token of one of its roles.
+
+    Raises:
+        Unauthenticated: no token, or an unknown one (401).
+        Forbidden: a role the route does not admit (403).
+    """
+    declared = handler.resolve_dependencies().get("staff")
+    if declared is None:
+        return
+    roles = _ROLES[declared.dependency]
+    intake = provide_intake(connection.app.state)
+    staff = await authenticate(intake.sessions, bearer_token(connection))
+    require_role(staff, roles)
+    connection.state["staff"] = staff
 
 
 ADMIN = _staff_with("admin")

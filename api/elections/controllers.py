@@ -6,13 +6,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
 
 from api.auth.guards import ADMIN, OBSERVER, StaffDep
-from api.deps import IntakeDep
+from api.deps import IntakeDep, RowId
 from api.elections.schemas import (
     ElectionCreate,
     ElectionOut,
@@ -20,6 +21,7 @@ from api.elections.schemas import (
     TurnoutOut,
     TurnoutRow,
 )
+from api.errors import PUBLIC_ERRORS, STAFF_ERRORS, UPLOAD_ERRORS
 from ballots import elections as service
 from ballots.store import repository as repo
 from ballots.store.models import ElectionRow
@@ -30,6 +32,9 @@ from pbvote.pabulib import parse_pb, write_pb
 from pbvote.project import ProjectId
 
 __all__ = ["ElectionController", "PbUpload"]
+
+PB_FILE = ResponseSpec(str, media_type="text/plain", description="The counted ballots as a pabulib `.pb` file.")
+"""The export's answer is text (set on the response itself, so that errors stay JSON)."""
 
 
 @dataclass
@@ -45,7 +50,7 @@ class ElectionController(Controller):
     path = "/api/v1/elections"
     tags = ["elections"]  # noqa: RUF012 -- Litestar's declared class attribute
 
-    @post("/", dependencies={"staff": ADMIN})
+    @post("/", dependencies={"staff": ADMIN}, responses=UPLOAD_ERRORS)
     async def create(self, *, data: JSONBody[ElectionCreate], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
         """Create an election (a draft) from its JSON definition."""
         row = await service.create_election(
@@ -61,7 +66,7 @@ class ElectionController(Controller):
         )
         return ElectionOut.of(row)
 
-    @post("/pabulib", dependencies={"staff": ADMIN})
+    @post("/pabulib", dependencies={"staff": ADMIN}, responses=UPLOAD_ERRORS)
     async def create_from_pb(
         self,
         *,
@@ -91,29 +96,29 @@ class ElectionController(Controller):
             rows = (await session.execute(select(ElectionRow).order_by(ElectionRow.id.desc()))).scalars().all()
         return [ElectionSummary(id=r.id, name=r.name, status=r.status, election_hash=r.election_hash) for r in rows]
 
-    @get("/{election_id:int}")
-    async def read(self, *, election_id: FromPath[int], intake: IntakeDep) -> ElectionOut:
+    @get("/{election_id:int}", responses=PUBLIC_ERRORS)
+    async def read(self, *, election_id: RowId, intake: IntakeDep) -> ElectionOut:
         """The election as published: definition, status, `election_hash` once open."""
         async with intake.sessions.begin() as session:
             return ElectionOut.of(await repo.get_election(session, election_id))
 
-    @post("/{election_id:int}/open", status_code=200, dependencies={"staff": ADMIN})
-    async def open_voting(self, *, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
+    @post("/{election_id:int}/open", status_code=200, dependencies={"staff": ADMIN}, responses=STAFF_ERRORS)
+    async def open_voting(self, *, election_id: RowId, intake: IntakeDep, staff: StaffDep) -> ElectionOut:
         """Open voting; the definition is frozen and its hash published."""
         return ElectionOut.of(await service.open_election(intake, staff, election_id))
 
-    @post("/{election_id:int}/close", status_code=200, dependencies={"staff": ADMIN})
-    async def close_voting(self, *, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> ElectionOut:
+    @post("/{election_id:int}/close", status_code=200, dependencies={"staff": ADMIN}, responses=STAFF_ERRORS)
+    async def close_voting(self, *, election_id: RowId, intake: IntakeDep, staff: StaffDep) -> ElectionOut:
         """Close voting."""
         return ElectionOut.of(await service.close_election(intake, staff, election_id))
 
-    @post("/{election_id:int}/tally", status_code=200, dependencies={"staff": ADMIN})
-    async def tally(self, *, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> dict[str, Any]:
+    @post("/{election_id:int}/tally", status_code=200, dependencies={"staff": ADMIN}, responses=STAFF_ERRORS)
+    async def tally(self, *, election_id: RowId, intake: IntakeDep, staff: StaffDep) -> dict[str, Any]:
         """Run the election's rule on the counted ballots and store the result."""
         return await service.tally_election(intake, staff, election_id)
 
-    @get("/{election_id:int}/result")
-    async def result(self, *, election_id: FromPath[int], intake: IntakeDep) -> dict[str, Any]:
+    @get("/{election_id:int}/result", responses=PUBLIC_ERRORS)
+    async def result(self, *, election_id: RowId, intake: IntakeDep) -> dict[str, Any]:
         """The stored result of a tallied election."""
         async with intake.sessions.begin() as session:
             row = await repo.get_election(session, election_id)
@@ -122,8 +127,8 @@ class ElectionController(Controller):
         value: dict[str, Any] = json.loads(row.result)
         return value
 
-    @get("/{election_id:int}/turnout")
-    async def turnout(self, *, election_id: FromPath[int], intake: IntakeDep) -> TurnoutOut:
+    @get("/{election_id:int}/turnout", responses=PUBLIC_ERRORS)
+    async def turnout(self, *, election_id: RowId, intake: IntakeDep) -> TurnoutOut:
         """Counted ballots by district and channel; nothing about their content."""
         async with intake.sessions.begin() as session:
             row = await repo.get_election(session, election_id)
@@ -133,15 +138,19 @@ class ElectionController(Controller):
             election_id=election_id, status=row.status, total=sum(n for _, _, n in counts), by_district_and_channel=rows
         )
 
-    @get("/{election_id:int}/export.pb", dependencies={"staff": OBSERVER}, media_type="text/plain")
+    @get(
+        "/{election_id:int}/export.pb",
+        dependencies={"staff": OBSERVER},
+        responses=STAFF_ERRORS | {200: PB_FILE},
+    )
     async def export_pb(
         self,
         *,
-        election_id: FromPath[int],
+        election_id: RowId,
         intake: IntakeDep,
         staff: StaffDep,  # noqa: ARG002 -- the dependency is the guard
         district: FromQuery[str | None] = None,
-    ) -> str:
+    ) -> Response[str]:
         """The counted ballots as a pabulib `.pb` file (one district's, for an election with districts).
 
         `pbvote tally FILE.pb --rule RULE` on it recomputes the stored result.
@@ -160,10 +169,10 @@ class ElectionController(Controller):
             (tuple(json.loads(b.selections)), tuple(json.loads(b.points))) for b in ballots if b.district == district
         )
         profile = [Ballot(str(n), tuple(map(ProjectId, s)), p) for n, (s, p) in enumerate(content, start=1)]
-        return write_pb(election, profile)
+        return Response(write_pb(election, profile), media_type="text/plain")
 
-    @get("/{election_id:int}/export", dependencies={"staff": OBSERVER})
-    async def export(self, *, election_id: FromPath[int], intake: IntakeDep, staff: StaffDep) -> list[dict[str, Any]]:  # noqa: ARG002 -- the dependency is the guard
+    @get("/{election_id:int}/export", dependencies={"staff": OBSERVER}, responses=STAFF_ERRORS)
+    async def export(self, *, election_id: RowId, intake: IntakeDep, staff: StaffDep) -> list[dict[str, Any]]:  # noqa: ARG002 -- the dependency is the guard
         """Every counted ballot's content, once voting is closed, in content order (no receipts, no times)."""
         async with intake.sessions.begin() as session:
             row = await repo.get_election(session, election_id)

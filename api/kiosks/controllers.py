@@ -6,7 +6,8 @@ from litestar import Controller, post
 from litestar.params import FromPath, JSONBody
 
 from api.auth.guards import ADMIN, OFFICIAL, StaffDep
-from api.deps import IntakeDep
+from api.deps import IntakeDep, RowId
+from api.errors import BALLOT_ERRORS, UPLOAD_ERRORS
 from api.kiosks.schemas import CheckInIn, CheckInOut, KioskIn, KioskOut, SyncIn, SyncItemOut
 from api.voting.schemas import BallotBody, ReceiptOut
 from ballots import elections as service
@@ -23,20 +24,20 @@ class KioskController(Controller):
     path = "/api/v1/elections/{election_id:int}/kiosks"
     tags = ["kiosks"]  # noqa: RUF012 -- Litestar's declared class attribute
 
-    @post("/", dependencies={"staff": ADMIN})
+    @post("/", dependencies={"staff": ADMIN}, responses=UPLOAD_ERRORS)
     async def register(
-        self, *, election_id: FromPath[int], data: JSONBody[KioskIn], intake: IntakeDep, staff: StaffDep
+        self, *, election_id: RowId, data: JSONBody[KioskIn], intake: IntakeDep, staff: StaffDep
     ) -> KioskOut:
         """Register a kiosk."""
         row = await service.register_kiosk(intake, staff, election_id, data.name)
         return KioskOut(id=row.id, election_id=row.election_id, name=row.name)
 
-    @post("/{kiosk_id:int}/checkins", dependencies={"staff": OFFICIAL})
+    @post("/{kiosk_id:int}/checkins", dependencies={"staff": OFFICIAL}, responses=BALLOT_ERRORS)
     async def check_in(
         self,
         *,
-        election_id: FromPath[int],
-        kiosk_id: FromPath[int],
+        election_id: RowId,
+        kiosk_id: RowId,
         data: JSONBody[CheckInIn],
         intake: IntakeDep,
         staff: StaffDep,
@@ -45,12 +46,12 @@ class KioskController(Controller):
         code = await kiosk.check_in(intake, staff, election_id, kiosk_id, data.credential.to_credential())
         return CheckInOut(checkin=code, kiosk_id=kiosk_id)
 
-    @post("/{kiosk_id:int}/checkins/{checkin:str}/ballot", dependencies={"staff": OFFICIAL})
+    @post("/{kiosk_id:int}/checkins/{checkin:str}/ballot", dependencies={"staff": OFFICIAL}, responses=BALLOT_ERRORS)
     async def enter(
         self,
         *,
-        election_id: FromPath[int],
-        kiosk_id: FromPath[int],
+        election_id: RowId,
+        kiosk_id: RowId,
         checkin: FromPath[str],
         data: JSONBody[BallotBody],
         intake: IntakeDep,
@@ -73,12 +74,12 @@ class KioskController(Controller):
             election_hash=row.election_hash,
         )
 
-    @post("/{kiosk_id:int}/sync", status_code=200, dependencies={"staff": OFFICIAL})
+    @post("/{kiosk_id:int}/sync", status_code=200, dependencies={"staff": OFFICIAL}, responses=BALLOT_ERRORS)
     async def sync(
         self,
         *,
-        election_id: FromPath[int],
-        kiosk_id: FromPath[int],
+        election_id: RowId,
+        kiosk_id: RowId,
         data: JSONBody[SyncIn],
         intake: IntakeDep,
         staff: StaffDep,

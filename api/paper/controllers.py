@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post, put
-from litestar.params import FromPath, JSONBody
+from litestar.params import JSONBody
 
 from api.auth.guards import ADMIN, OFFICIAL, StaffDep
-from api.deps import IntakeDep
+from api.deps import IntakeDep, RowId
+from api.errors import STAFF_ERRORS, UPLOAD_ERRORS
 from api.paper.schemas import BatchIn, BatchOut, KeyedOut, MismatchOut, PaperIn, ReconciledOut
 from ballots.intake import paper
 
@@ -19,9 +20,9 @@ class PaperController(Controller):
     path = "/api/v1/elections/{election_id:int}/batches"
     tags = ["paper"]  # noqa: RUF012 -- Litestar's declared class attribute
 
-    @post("/", dependencies={"staff": OFFICIAL})
+    @post("/", dependencies={"staff": OFFICIAL}, responses=UPLOAD_ERRORS)
     async def open_batch(
-        self, *, election_id: FromPath[int], data: JSONBody[BatchIn], intake: IntakeDep, staff: StaffDep
+        self, *, election_id: RowId, data: JSONBody[BatchIn], intake: IntakeDep, staff: StaffDep
     ) -> BatchOut:
         """Open a batch of papers numbered 1 to `envelope_count`."""
         row = await paper.open_batch(
@@ -31,13 +32,13 @@ class PaperController(Controller):
             id=row.id, election_id=election_id, label=row.label, envelope_count=row.envelope_count, status=row.status
         )
 
-    @put("/{batch_id:int}/papers/{seq:int}", dependencies={"staff": OFFICIAL})
+    @put("/{batch_id:int}/papers/{seq:int}", dependencies={"staff": OFFICIAL}, responses=UPLOAD_ERRORS)
     async def key(
         self,
         *,
-        election_id: FromPath[int],
-        batch_id: FromPath[int],
-        seq: FromPath[int],
+        election_id: RowId,
+        batch_id: RowId,
+        seq: RowId,
         data: JSONBody[PaperIn],
         intake: IntakeDep,
         staff: StaffDep,
@@ -46,12 +47,12 @@ class PaperController(Controller):
         number = await paper.key_paper(intake, staff, election_id, batch_id, seq=seq, content=data.to_content())
         return KeyedOut(seq=seq, pass_no=number)
 
-    @get("/{batch_id:int}/mismatches", dependencies={"staff": ADMIN})
+    @get("/{batch_id:int}/mismatches", dependencies={"staff": ADMIN}, responses=STAFF_ERRORS)
     async def mismatches(
         self,
         *,
-        election_id: FromPath[int],
-        batch_id: FromPath[int],
+        election_id: RowId,
+        batch_id: RowId,
         intake: IntakeDep,
         staff: StaffDep,  # noqa: ARG002 -- the dependency is the guard
     ) -> list[MismatchOut]:
@@ -59,13 +60,13 @@ class PaperController(Controller):
         found = await paper.mismatches(intake, election_id, batch_id)
         return [MismatchOut(seq=m.seq, problem=m.problem, keyings=m.keyings, resolved=m.resolved) for m in found]
 
-    @put("/{batch_id:int}/papers/{seq:int}/resolution", dependencies={"staff": ADMIN})
+    @put("/{batch_id:int}/papers/{seq:int}/resolution", dependencies={"staff": ADMIN}, responses=UPLOAD_ERRORS)
     async def resolve(
         self,
         *,
-        election_id: FromPath[int],
-        batch_id: FromPath[int],
-        seq: FromPath[int],
+        election_id: RowId,
+        batch_id: RowId,
+        seq: RowId,
         data: JSONBody[PaperIn],
         intake: IntakeDep,
         staff: StaffDep,
@@ -74,9 +75,9 @@ class PaperController(Controller):
         await paper.resolve_paper(intake, staff, election_id, batch_id, seq=seq, content=data.to_content())
         return KeyedOut(seq=seq, pass_no=3)
 
-    @post("/{batch_id:int}/reconcile", status_code=200, dependencies={"staff": ADMIN})
+    @post("/{batch_id:int}/reconcile", status_code=200, dependencies={"staff": ADMIN}, responses=STAFF_ERRORS)
     async def reconcile(
-        self, *, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep, staff: StaffDep
+        self, *, election_id: RowId, batch_id: RowId, intake: IntakeDep, staff: StaffDep
     ) -> ReconciledOut:
         """Count the batch, once every paper is keyed twice alike or resolved."""
         counts = await paper.reconcile_batch(intake, staff, election_id, batch_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.deps import MAX_ROW_ID
 from api.voting.schemas import BallotBody
 from ballots.intake.paper import PaperContent
 
@@ -16,7 +17,7 @@ class BatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     label: str = Field(min_length=1, max_length=200)
     envelope_count: int = Field(ge=1, le=100_000)
-    kiosk_id: int | None = None
+    kiosk_id: int | None = Field(default=None, ge=1, le=MAX_ROW_ID)
 
 
 class BatchOut(BaseModel):

@@ -6,15 +6,20 @@ import csv
 import io
 
 from litestar import Controller, Response, post
-from litestar.params import FromPath, JSONBody, MultipartBody
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import JSONBody, MultipartBody
 
 from api.auth.guards import ADMIN, StaffDep
-from api.deps import IntakeDep
+from api.deps import IntakeDep, RowId
+from api.errors import UPLOAD_ERRORS
 from api.roll.schemas import CensusUpload, CodesRequest, RollAdded
 from ballots import elections as service
 from pbvote.errors import InvalidElection
 
 __all__ = ["RollController"]
+
+CSV_CODES = ResponseSpec(str, media_type="text/csv", description="The codes, one row each: election_id,district,code.")
+"""The codes' answer is CSV (set on the response itself, so that errors stay JSON)."""
 
 
 class RollController(Controller):
@@ -24,11 +29,11 @@ class RollController(Controller):
     tags = ["roll"]  # noqa: RUF012 -- Litestar's declared class attribute
     dependencies = {"staff": ADMIN}  # noqa: RUF012 -- Litestar's declared class attribute
 
-    @post("/census")
+    @post("/census", responses=UPLOAD_ERRORS)
     async def census(
         self,
         *,
-        election_id: FromPath[int],
+        election_id: RowId,
         data: MultipartBody[CensusUpload],
         intake: IntakeDep,
         staff: StaffDep,
@@ -41,9 +46,9 @@ class RollController(Controller):
         added = await service.import_census(intake, staff, election_id, text)
         return RollAdded(election_id=election_id, added=added)
 
-    @post("/codes", media_type="text/csv")
+    @post("/codes", responses=UPLOAD_ERRORS | {201: CSV_CODES})
     async def codes(
-        self, *, election_id: FromPath[int], data: JSONBody[CodesRequest], intake: IntakeDep, staff: StaffDep
+        self, *, election_id: RowId, data: JSONBody[CodesRequest], intake: IntakeDep, staff: StaffDep
     ) -> Response[str]:
         """Make single-use voting codes; the CSV answer is the only place they ever appear (print it)."""
         codes = await service.generate_codes(intake, staff, election_id, data.count, data.district)

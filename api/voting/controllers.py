@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Response, post
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import HeaderParameter, JSONBody
 
-from api.deps import IntakeDep
+from api.deps import IntakeDep, RowId
+from api.errors import BALLOT_ERRORS
 from api.voting.schemas import BallotIn
 from ballots.intake.online import submit_online
 
@@ -22,11 +23,11 @@ class VotingController(Controller):
     path = "/api/v1/elections/{election_id:int}/ballots"
     tags = ["voting"]  # noqa: RUF012 -- Litestar's declared class attribute
 
-    @post("/")
+    @post("/", responses=BALLOT_ERRORS)
     async def submit(
         self,
         *,
-        election_id: FromPath[int],
+        election_id: RowId,
         data: JSONBody[BallotIn],
         intake: IntakeDep,
         idempotency_key: Annotated[str | None, HeaderParameter(name="Idempotency-Key", max_length=_MAX_KEY)] = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,6 +11,9 @@ from ballots.intake.common import BallotInput, Credential
 __all__ = ["BallotBody", "BallotIn", "CredentialIn", "ReceiptOut"]
 
 _MAX_SELECTIONS = 1000
+_MAX_POINTS = 10**9
+Points = Annotated[int, Field(ge=-_MAX_POINTS, le=_MAX_POINTS)]
+"""Points given to one project: the rules add them up in 64-bit integers, so each stays within a billion."""
 
 
 class CredentialIn(BaseModel):
@@ -31,7 +34,7 @@ class BallotBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     selections: list[str] = Field(max_length=_MAX_SELECTIONS)
-    points: list[int] = Field(default_factory=list, max_length=_MAX_SELECTIONS)
+    points: list[Points] = Field(default_factory=list, max_length=_MAX_SELECTIONS)
     district: str | None = None
 
     def to_input(self) -> BallotInput:
