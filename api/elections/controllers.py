@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from litestar.params import FromQuery, JSONBody, MultipartBody
 from sqlalchemy import select
 
 from api.auth.guards import ADMIN, OBSERVER, StaffDep

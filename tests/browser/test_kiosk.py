@@ -9,6 +9,8 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import Site
 from tests.browser.helpers import check_page
 
+RECEIPT = r"[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4}"  # five groups of four Crockford base-32 digits
+
 
 def _sign_in(page: Page, site: Site, token: str) -> None:
     page.goto(f"{site.url}/kiosk")
@@ -36,14 +38,14 @@ def test_official_checks_in_a_resident_and_records_the_ballot(site: Site, page: 
     page.get_by_role("link", name="Riverside 2026").click()
     page.get_by_label("Voting code or census identifier").fill(site.codes["riverside"][6])
     page.get_by_role("button", name="Check in", exact=True).click()
-    expect(page.get_by_text(re.compile(r"Checked in\. Code: [0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4}"))).to_be_visible()
+    expect(page.get_by_text(re.compile(rf"Checked in\. Code: {RECEIPT}"))).to_be_visible()
     entry = page.get_by_label("Project numbers, separated by spaces")
     entry.press_sequentially("1 4")
     # Community garden 300,000 + Street lighting 200,000
     expect(page.locator("#running")).to_have_text("Total: 500,000 EUR · projects: 2")
     check_page(page, "kiosk-checkin")
     page.get_by_role("button", name="Record the ballot").click()
-    expect(page.get_by_text(re.compile(r"Ballot recorded\. Receipt: [0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4}"))).to_be_visible()
+    expect(page.get_by_text(re.compile(rf"Ballot recorded\. Receipt: {RECEIPT}"))).to_be_visible()
 
 
 def test_paper_batch_keyed_twice_mismatch_resolved(site: Site, page: Page) -> None:

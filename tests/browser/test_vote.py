@@ -10,6 +10,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.conftest import PHONE, Site
 from tests.browser.helpers import check_page
 
+RECEIPT = r"[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4}"  # five groups of four Crockford base-32 digits
+
 
 def _sign_in(page: Page, site: Site, code: str, lang: str = "") -> None:
     suffix = f"?lang={lang}" if lang else ""
@@ -49,7 +51,7 @@ def test_resident_votes_in_english(site: Site, page: Page) -> None:
 
     expect(page.get_by_role("heading", name="Thank you for voting")).to_be_visible()
     receipt = page.locator("#receipt-code").inner_text()
-    assert re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4}", receipt)
+    assert re.fullmatch(RECEIPT, receipt)
     expect(page.locator("svg.qr-code")).to_have_attribute("aria-label", "QR code linking to the receipt check page")
     check_page(page, "vote-receipt")
 
@@ -77,7 +79,7 @@ def test_resident_votes_in_arabic(site: Site, page: Page) -> None:
     expect(page.locator("table.review tbody tr")).to_have_count(2)
     check_page(page, "vote-review-ar")
     page.locator("form[action$='/confirm'] button").click()
-    expect(page.locator("#receipt-code")).to_have_text(re.compile(r"[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){4}"))
+    expect(page.locator("#receipt-code")).to_have_text(re.compile(RECEIPT))
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     check_page(page, "vote-receipt-ar")
 
