@@ -12,9 +12,11 @@ own session inside a SAVEPOINT, commits once, and only then answers each caller.
 - a work that fails with a database error, and every work of a batch whose commit fails, is run again alone, in
   its own transaction, so its answer is exactly the one it would have had without batching.
 
-While one batch runs, the next requests queue, so batches grow with the load and a lone request commits at once.
-One batch runs at a time per `GroupCommit` (SQLite has one writer anyway; on PostgreSQL it keeps two batches of the
-same process from waiting on each other's rows).
+While batches run, the next requests queue, so batches grow with the load and a lone request commits at once.
+At most `max_concurrent` batches run at once, each on its own connection: one for SQLite (one writer anyway);
+a few for PostgreSQL, where a batch's statements wait on round trips to the server that other batches fill. Two
+batches that wait on each other's rows (the same residents voting twice at once, in opposite orders) are a
+deadlock PostgreSQL breaks by failing one statement: that work is then run again alone, as any database error.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ Work = Callable[[AsyncSession], Awaitable[T]]
 """A unit of work: runs its statements on the session it is given and never commits."""
 
 DEFAULT_MAX_BATCH = 64
+POSTGRESQL_CONCURRENT_BATCHES = 8
 
 
 @dataclass(slots=True, eq=False)
@@ -60,15 +63,28 @@ class GroupCommit:
     Args:
         sessions: the store's session factory (bound to its engine).
         max_batch: the most works in one transaction (bounds the wait of the first in the batch).
+        max_concurrent: the most batches running at once; default 1 on SQLite, 8 on other databases.
     """
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], *, max_batch: int = DEFAULT_MAX_BATCH) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        max_batch: int = DEFAULT_MAX_BATCH,
+        max_concurrent: int | None = None,
+    ) -> None:
         if max_batch < 1:
             raise ValueError(f"max_batch must be at least 1, not {max_batch}")
         self._sessions = sessions
         self._max_batch = max_batch
+        if max_concurrent is None:
+            max_concurrent = 1 if self._engine().dialect.name == "sqlite" else POSTGRESQL_CONCURRENT_BATCHES
+        if max_concurrent < 1:
+            raise ValueError(f"max_concurrent must be at least 1, not {max_concurrent}")
+        self._max_concurrent = max_concurrent
         self._queue: deque[_Pending[Any]] = deque()
-        self._drainer: asyncio.Task[None] | None = None
+        self._draining = 0  # drainers that have not yet found the queue empty
+        self._drainers: set[asyncio.Task[None]] = set()  # strong references to the running drainer tasks
 
     async def run(self, work: Work[T]) -> T:
         """Run `work` in a transaction, possibly shared, and return its value once that transaction committed.
@@ -79,11 +95,22 @@ class GroupCommit:
         loop = asyncio.get_running_loop()
         pending: _Pending[T] = _Pending(work, loop.create_future())
         self._queue.append(pending)
-        if self._drainer is None or self._drainer.done():
-            self._drainer = loop.create_task(self._drain())
+        if self._draining < self._max_concurrent:
+            # counted now and uncounted in the same loop step where the drainer sees an empty queue, so a work
+            # queued after that step always finds a drainer coming
+            self._draining += 1
+            drainer = loop.create_task(self._drain())
+            self._drainers.add(drainer)
+            drainer.add_done_callback(self._drainers.discard)
         return await pending.future
 
     async def _drain(self) -> None:
+        try:
+            await self._drain_queue()
+        finally:
+            self._draining -= 1
+
+    async def _drain_queue(self) -> None:
         await asyncio.sleep(0)  # requests scheduled in the same loop turn join the first batch
         while self._queue:
             count = min(len(self._queue), self._max_batch)
