@@ -2,13 +2,14 @@
 #   make test   creates .venv, installs pbvote with its test extras, checks types and lint, runs the whole suite
 #   make demo   creates .venv, installs, and serves a demo election on SQLite
 #   make bench  times every rule against pabutools on the real and synthetic elections
+#   make bench-api  load-tests the online ballot path of `pbvote serve` (PostgreSQL, SQLite) against a bare endpoint
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SOURCES := $(wildcard pbvote tally ballots api tests benchmarks)
 
-.PHONY: test lint typecheck unit demo bench clean messages
+.PHONY: test lint typecheck unit demo bench bench-api clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +57,11 @@ $(BENCH_STAMP): pyproject.toml | $(STAMP)
 # make bench BENCH_ARGS="--quick" (or --instances, --rules, --pabutools-timeout, --no-pabutools): see benchmarks/
 bench: $(STAMP) $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_tally.py $(BENCH_ARGS)
+
+# needs wrk (apt-get install wrk) and PostgreSQL on 127.0.0.1:5432 (started by .ci/postgres.sh); loopback only
+bench-api: $(STAMP)
+	bash .ci/postgres.sh
+	$(BIN)/python benchmarks/bench_api.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,4 +1,7 @@
-"""What every intake service needs: the sessions, the server's secret, the failure limiter, an election cache."""
+"""What every intake service needs: the sessions, the server's secret, the failure limiter, an election cache.
+
+It also holds the group committer of online ballots (`ballots.store.group_commit`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ballots.ratelimit import FailureLimiter
+from ballots.store.group_commit import GroupCommit
 from ballots.store.models import ElectionRow
 from pbvote.canonical import election_from_json
 from pbvote.election import Election
@@ -23,12 +27,18 @@ class Intake:
         sessions: makes database sessions.
         secret: the server's secret, the key of every keyed hash (roll entries, voter links).
         limiter: failed credential attempts per credential and per kiosk.
+        ballot_writes: groups the commits of concurrent online ballots (one per server and database).
     """
 
     sessions: async_sessionmaker[AsyncSession]
     secret: bytes
     limiter: FailureLimiter
     _elections: dict[tuple[int, str], Election] = field(default_factory=dict)
+    ballot_writes: GroupCommit = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Make the ballot group committer over the same sessions."""
+        object.__setattr__(self, "ballot_writes", GroupCommit(self.sessions))
 
     def election(self, row: ElectionRow) -> Election:
         """The parsed definition of an election; frozen ones (hashed at opening) are parsed once."""

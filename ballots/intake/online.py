@@ -3,12 +3,16 @@
 The path is one transaction: claim the idempotency key, read the election (share-locked against closing),
 identify the voter, check the ballot, insert it. The database's unique constraint on the voter link decides a
 race between two submissions; nothing is checked first and inserted after. A 201 is answered only after commit.
+The transaction may be shared with concurrent submissions (`ballots.store.group_commit`), each in its own
+SAVEPOINT: a submission that fails rolls back only its own writes and gets the answer it would have had alone.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballots.context import Intake
 from ballots.credentials import keyed_hash, new_receipt
@@ -78,7 +82,8 @@ async def _submit(
     intake: Intake, election_id: int, credential: Credential, ballot: BallotInput, *, key: str | None, digest: str
 ) -> Answer:
     receipt = new_receipt()
-    async with intake.sessions.begin() as session:
+
+    async def store(session: AsyncSession) -> Answer:
         row = await repo.get_election(session, election_id, share_lock=True)
         check_open(row)
         election = intake.election(row)
@@ -107,4 +112,7 @@ async def _submit(
             if existing is not None and existing.channel != "online":
                 raise ConflictError("this resident checked in at a kiosk and votes there, not online")
             raise ConflictError("this resident has already voted; this election does not allow changing a ballot")
-    return Answer(201, body)
+        return Answer(201, body)
+
+    # concurrent submissions share one commit; the answer comes once the commit holding this ballot is done
+    return await intake.ballot_writes.run(store)

@@ -1,0 +1,171 @@
+"""Group commit: the transactions of concurrent requests share one database commit.
+
+A commit waits for the disk (SQLite with `synchronous=FULL`, PostgreSQL's WAL flush), so a server that commits each
+ballot alone is bound by the disk's flush rate. `GroupCommit.run(work)` queues `work` (a function of a session);
+one drainer task per process and database takes every queued work, opens one transaction, runs each work in its
+own session inside a SAVEPOINT, commits once, and only then answers each caller. So:
+
+- a caller's answer comes after the commit that holds its writes (nothing acknowledged is lost);
+- a work that raises (an already-voted conflict, a rejected ballot, a claimed idempotency key) has its SAVEPOINT
+  rolled back and its exception delivered after the commit, as it would have been alone; the others go on;
+- each work gets a fresh session (its own identity map), as alone;
+- a work that fails with a database error, and every work of a batch whose commit fails, is run again alone, in
+  its own transaction, so its answer is exactly the one it would have had without batching.
+
+While batches run, the next requests queue, so batches grow with the load and a lone request commits at once.
+At most `max_concurrent` batches run at once, each on its own connection: one for SQLite (one writer anyway);
+a few for PostgreSQL, where a batch's statements wait on round trips to the server that other batches fill. Two
+batches that wait on each other's rows (the same residents voting twice at once, in opposite orders) are a
+deadlock PostgreSQL breaks by failing one statement: that work is then run again alone, as any database error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+__all__ = ["GroupCommit", "Work"]
+
+T = TypeVar("T")
+Work = Callable[[AsyncSession], Awaitable[T]]
+"""A unit of work: runs its statements on the session it is given and never commits."""
+
+DEFAULT_MAX_BATCH = 64
+POSTGRESQL_CONCURRENT_BATCHES = 8
+
+
+@dataclass(slots=True, eq=False)
+class _Pending(Generic[T]):
+    work: Work[T]
+    future: asyncio.Future[T]
+    value: T | None = None
+    error: BaseException | None = None
+    again: bool = field(default=False)  # run alone after the batch (a database error inside its savepoint)
+
+    def deliver(self) -> None:
+        if self.future.done():  # the caller gave up waiting (cancelled); its writes stand, like a lost reply
+            return
+        if self.error is not None:
+            self.future.set_exception(self.error)
+        else:
+            self.future.set_result(self.value)  # type: ignore[arg-type]
+
+
+class GroupCommit:
+    """Runs units of work in shared transactions, one commit per batch.
+
+    Args:
+        sessions: the store's session factory (bound to its engine).
+        max_batch: the most works in one transaction (bounds the wait of the first in the batch).
+        max_concurrent: the most batches running at once; default 1 on SQLite, 8 on other databases.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        max_batch: int = DEFAULT_MAX_BATCH,
+        max_concurrent: int | None = None,
+    ) -> None:
+        if max_batch < 1:
+            raise ValueError(f"max_batch must be at least 1, not {max_batch}")
+        self._sessions = sessions
+        self._max_batch = max_batch
+        if max_concurrent is None:
+            max_concurrent = 1 if self._engine().dialect.name == "sqlite" else POSTGRESQL_CONCURRENT_BATCHES
+        if max_concurrent < 1:
+            raise ValueError(f"max_concurrent must be at least 1, not {max_concurrent}")
+        self._max_concurrent = max_concurrent
+        self._queue: deque[_Pending[Any]] = deque()
+        self._draining = 0  # drainers that have not yet found the queue empty
+        self._drainers: set[asyncio.Task[None]] = set()  # strong references to the running drainer tasks
+
+    async def run(self, work: Work[T]) -> T:
+        """Run `work` in a transaction, possibly shared, and return its value once that transaction committed.
+
+        Raises:
+            Exception: whatever `work` raised (its writes rolled back), once the batch it ran in has ended.
+        """
+        loop = asyncio.get_running_loop()
+        pending: _Pending[T] = _Pending(work, loop.create_future())
+        self._queue.append(pending)
+        if self._draining < self._max_concurrent:
+            # counted now and uncounted in the same loop step where the drainer sees an empty queue, so a work
+            # queued after that step always finds a drainer coming
+            self._draining += 1
+            drainer = loop.create_task(self._drain())
+            self._drainers.add(drainer)
+            drainer.add_done_callback(self._drainers.discard)
+        return await pending.future
+
+    async def _drain(self) -> None:
+        try:
+            await self._drain_queue()
+        finally:
+            self._draining -= 1
+
+    async def _drain_queue(self) -> None:
+        await asyncio.sleep(0)  # requests scheduled in the same loop turn join the first batch
+        while self._queue:
+            count = min(len(self._queue), self._max_batch)
+            batch = [self._queue.popleft() for _ in range(count)]
+            batch = [p for p in batch if not p.future.done()]  # callers cancelled before their turn write nothing
+            try:
+                await self._run_batch(batch)
+            except BaseException as exc:
+                for pending in batch:
+                    if not pending.future.done():
+                        pending.future.set_exception(exc)
+                raise
+
+    async def _run_batch(self, batch: list[_Pending[Any]]) -> None:
+        if len(batch) == 1:
+            await self._run_alone(batch[0])
+            return
+        try:
+            async with self._engine().connect() as connection, connection.begin():
+                for pending in batch:
+                    await self._run_in_savepoint(connection, pending)
+        except SQLAlchemyError:
+            # the shared transaction failed (commit, lost connection): nothing of it was stored
+            for pending in batch:
+                await self._run_alone(pending)
+            return
+        for pending in batch:
+            if pending.again:
+                await self._run_alone(pending)
+            else:
+                pending.deliver()
+
+    async def _run_in_savepoint(self, connection: AsyncConnection, pending: _Pending[Any]) -> None:
+        session = self._sessions(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            async with session.begin():
+                pending.value = await pending.work(session)
+        except SQLAlchemyError:
+            pending.again = True
+        except Exception as exc:  # noqa: BLE001 -- the caller's own outcome, delivered to it after the commit
+            pending.error = exc
+        finally:
+            await session.close()
+
+    async def _run_alone(self, pending: _Pending[Any]) -> None:
+        pending.value, pending.error = None, None
+        try:
+            async with self._sessions.begin() as session:
+                pending.value = await pending.work(session)
+        except Exception as exc:  # noqa: BLE001 -- the caller's own outcome
+            pending.error = exc
+        pending.deliver()
+
+    def _engine(self) -> AsyncEngine:
+        bind = self._sessions.kw.get("bind")
+        if not isinstance(bind, AsyncEngine):
+            raise TypeError("GroupCommit needs a session factory bound to an AsyncEngine")
+        return bind

@@ -1,0 +1,161 @@
+"""Group commit: ballots submitted together share one commit, and a failing one never harms the others.
+
+The oracle for "the answer it would have got alone" is the same submissions made one after the other (each then
+commits alone), on a second election of the same database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import DBAPIError
+
+from ballots.intake.common import BallotInput, Credential
+from ballots.intake.online import submit_online
+from ballots.store import repository as repo
+from ballots.store.group_commit import GroupCommit
+from ballots.store.models import AuditEntry
+from tests.integration.api.helpers import create_election, make_codes, open_election
+
+pytestmark = pytest.mark.anyio
+
+
+def count_commits(intake) -> list[int]:
+    """A one-element list holding the number of commits made through the intake's engine from now on."""
+    commits = [0]
+    engine = intake.sessions.kw["bind"]
+
+    def on_commit(_connection) -> None:
+        commits[0] += 1
+
+    event.listen(engine.sync_engine, "commit", on_commit)
+    return commits
+
+
+def submissions(codes: list[str]) -> list[tuple[Credential, BallotInput]]:
+    """Riverside (at most 3 projects, at most 60 on parks: a=40 and b=30 are parks) with every kind of failure."""
+    code = Credential("code", codes[0])
+    return [
+        (code, BallotInput(("a",))),  # accepted
+        (Credential("code", codes[1]), BallotInput(("a", "b"))),  # 70 on parks > 60: 422
+        (code, BallotInput(("d",))),  # the same resident again, re-voting off: 409
+        (Credential("code", "no-such-code"), BallotInput(("c",))),  # not on the roll
+        (Credential("code", codes[2]), BallotInput(("c",))),  # accepted
+        (Credential("code", codes[3]), BallotInput(("zz",))),  # unknown project: 422
+        (Credential("code", codes[4]), BallotInput(("b", "d"))),  # accepted
+    ]
+
+
+def outcome(result: object) -> tuple[str, object]:
+    """What a caller sees: the answer's status and content (the receipt is random), or the error and its message."""
+    if isinstance(result, BaseException):
+        return type(result).__name__, re.sub(r"election \d+", "election N", str(result))
+    body = dict(result.body)  # type: ignore[attr-defined]
+    del body["receipt"], body["election_id"]
+    return "answer", (result.status_code, body)  # type: ignore[attr-defined]
+
+
+async def stored(intake, election_id: int) -> list[str]:
+    async with intake.sessions.begin() as session:
+        return [row.selections for row in await repo.counted_ballots(session, election_id)]
+
+
+async def election_with_codes(client, admin) -> tuple[int, list[str]]:
+    election_id = await create_election(client, admin)
+    codes = await make_codes(client, admin, election_id, 5)
+    await open_election(client, admin, election_id)
+    return election_id, codes
+
+
+async def test_a_batch_gives_each_ballot_its_answer_alone(client, admin, intake):
+    alone_id, alone_codes = await election_with_codes(client, admin)
+    batch_id, batch_codes = await election_with_codes(client, admin)
+    alone = []
+    for credential, ballot in submissions(alone_codes):
+        try:
+            alone.append(await submit_online(intake, alone_id, credential, ballot))
+        except Exception as exc:  # noqa: BLE001 -- the outcome under test
+            alone.append(exc)
+    commits = count_commits(intake)
+    batched = await asyncio.gather(
+        *(submit_online(intake, batch_id, c, b) for c, b in submissions(batch_codes)), return_exceptions=True
+    )
+    assert commits[0] == 1  # all seven in one transaction
+    assert [outcome(r) for r in batched] == [outcome(r) for r in alone]
+    # hand-checked: three accepted, two invalid, one conflict, one unknown credential
+    assert [o[0] for o in map(outcome, batched)] == [
+        "answer",
+        "InvalidBallot",
+        "ConflictError",
+        "CredentialRejected",
+        "answer",
+        "InvalidBallot",
+        "answer",
+    ]
+    assert await stored(intake, batch_id) == ['["a"]', '["c"]', '["b", "d"]'] == await stored(intake, alone_id)
+
+
+async def test_a_database_error_in_a_batch_spares_the_others(client, intake):  # client: disposes the engine
+    writes = GroupCommit(intake.sessions)
+
+    async def note(session, detail: str) -> str:
+        await repo.add_audit(session, None, "group-commit-test", None, detail)
+        return detail
+
+    async def broken(session) -> str:
+        await note(session, "broken")
+        await session.execute(text("SELECT * FROM no_such_table"))  # aborts the statement (and on PostgreSQL
+        return "unreachable"  # the transaction, were it not for the SAVEPOINT)
+
+    commits = count_commits(intake)
+    results = await asyncio.gather(
+        writes.run(lambda s: note(s, "first")),
+        writes.run(broken),
+        writes.run(lambda s: note(s, "last")),
+        return_exceptions=True,
+    )
+    assert results[0] == "first"
+    assert isinstance(results[1], DBAPIError)
+    assert results[2] == "last"
+    assert commits[0] == 1  # the batch of three; then the broken work alone, rolled back (no commit)
+    async with intake.sessions.begin() as session:
+        details = (await session.execute(select(AuditEntry.detail).order_by(AuditEntry.id))).scalars().all()
+    assert list(details) == ["first", "last"]
+
+
+async def test_a_failed_commit_runs_each_work_alone(client, intake, db_url):
+    writes = GroupCommit(intake.sessions)
+
+    async def note(session, detail: str, election_id: int | None = None) -> str:
+        await repo.add_audit(session, None, "group-commit-test", election_id, detail)
+        return detail
+
+    async def dangling(session) -> str:
+        # a constraint checked only at commit: the whole batch's commit fails because of this one work
+        if db_url.startswith("sqlite"):
+            await session.execute(text("PRAGMA defer_foreign_keys = ON"))
+            return await note(session, "dangling", election_id=999)
+        await session.execute(text("CREATE TEMP TABLE deferred (x int UNIQUE DEFERRABLE INITIALLY DEFERRED)"))
+        await session.execute(text("INSERT INTO deferred VALUES (1), (1)"))
+        return await note(session, "dangling")
+
+    results = await asyncio.gather(
+        writes.run(lambda s: note(s, "first")),
+        writes.run(dangling),
+        writes.run(lambda s: note(s, "last")),
+        return_exceptions=True,
+    )
+    assert results[0] == "first"
+    assert isinstance(results[1], DBAPIError)
+    assert results[2] == "last"
+    async with intake.sessions.begin() as session:
+        details = (await session.execute(select(AuditEntry.detail).order_by(AuditEntry.id))).scalars().all()
+    assert list(details) == ["first", "last"]
+
+
+async def test_max_batch_must_be_positive(client, intake):
+    with pytest.raises(ValueError, match="max_batch must be at least 1, not 0"):
+        GroupCommit(intake.sessions, max_batch=0)
