@@ -2,14 +2,21 @@
 
 Every `PbvoteError` subclass has its status here (a test walks the hierarchy). Bodies are JSON:
 `{"status_code": 422, "detail": "...", "reasons": [{"field": ..., "code": ..., "message": ...}]}`.
+
+A database that cannot be reached (stopped, restarting, connection refused or dropped) is not a bug of the
+request: it answers 503 with `Retry-After`, and the client retries (with its `Idempotency-Key`, so a ballot whose
+commit went through before the connection dropped is answered again, never stored twice).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import ValidationException
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ballots.errors import CredentialRejected, Forbidden, InvalidBallot, RateLimited, StaffError, Unauthenticated
 from pbvote.errors import (
@@ -26,7 +33,32 @@ from pbvote.errors import (
     UnknownRule,
 )
 
-__all__ = ["STATUS", "pbvote_error_handler", "status_of", "validation_error_handler"]
+__all__ = [
+    "DATABASE_UNAVAILABLE",
+    "RETRY_AFTER_SECONDS",
+    "STATUS",
+    "database_unavailable_handler",
+    "pbvote_error_handler",
+    "status_of",
+    "unavailable_response",
+    "validation_error_handler",
+]
+
+# The errors of a database that is down or unreachable: SQLAlchemy's wrapping of the drivers' connection errors,
+# a pool that cannot hand out a connection, and the OS's own refusals and timeouts seen while connecting.
+# DBAPIError itself comes through the handler too: PostgreSQL's own "shutting down" and "starting up" answers
+# (SQLSTATE 57P01-57P03) reach SQLAlchemy as a plain DBAPIError; any other one stays a 500.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    DBAPIError,
+    OperationalError,
+    InterfaceError,
+    PoolTimeout,
+    ConnectionError,
+    TimeoutError,
+)
+RETRY_AFTER_SECONDS = 2
+_UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})  # shutdown, crash, starting, too many
+_log = logging.getLogger("pbvote.api")
 
 STATUS: dict[type[PbvoteError], int] = {
     PbvoteError: 500,
@@ -82,3 +114,36 @@ def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException
     ]
     body: dict[str, object] = {"status_code": 422, "detail": exc.detail, "reasons": reasons}
     return Response(body, status_code=422)
+
+
+def unavailable_response() -> Response[dict[str, object]]:
+    """503 with `Retry-After`: the database cannot be reached right now."""
+    body: dict[str, object] = {
+        "status_code": 503,
+        "detail": "the ballot store cannot be reached right now; retry shortly",
+        "retry_after": RETRY_AFTER_SECONDS,
+    }
+    return Response(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def database_unavailable_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:
+    """A database that is down answers 503 with `Retry-After` (the error's text, which may name hosts, stays out)."""
+    if (
+        isinstance(exc, DBAPIError)
+        and not isinstance(exc, OperationalError | InterfaceError)
+        and not _connection_lost(exc)
+    ):
+        _log.error("database error (%s, SQLSTATE %s)", type(exc.orig).__name__, _sqlstate(exc))
+        return Response({"status_code": 500, "detail": "Internal Server Error"}, status_code=500)
+    _log.warning("database unavailable (%s): answered 503", type(exc).__name__)
+    return unavailable_response()
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    return str(getattr(exc.orig, "sqlstate", "") or "")
+
+
+def _connection_lost(exc: DBAPIError) -> bool:
+    """Whether a driver error means the database went away (SQLSTATE class 08, or shutting down or starting)."""
+    state = _sqlstate(exc)
+    return exc.connection_invalidated or state.startswith("08") or state in _UNAVAILABLE_SQLSTATES
