@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 import api.commands
+import api.transfer_commands
 import tally.cli
 import tally.verify_cli
 
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     tally.cli.add_parsers(subparsers)
     tally.verify_cli.add_parsers(subparsers)
     api.commands.add_parsers(subparsers)
+    api.transfer_commands.add_parsers(subparsers)
     return parser
 
 
