@@ -2,13 +2,14 @@
 #   make test   creates .venv, installs pbvote with its test extras, checks types and lint, runs the whole suite
 #   make demo   creates .venv, installs, and serves a demo election on SQLite
 #   make bench  times every rule against pabutools on the real and synthetic elections
+#   make soak   10 minutes of ballots at 500/s on a throwaway PostgreSQL (SOAK_SECONDS=60 for a quick look)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SOURCES := $(wildcard pbvote tally ballots api tests benchmarks)
 
-.PHONY: test lint typecheck unit demo bench clean
+.PHONY: test lint typecheck unit demo bench soak soak-crash clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,14 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench_tally.py
+
+SOAK_SECONDS ?= 600
+soak: $(STAMP)
+	PYTHONPATH=. $(BIN)/python benchmarks/soak.py --seconds $(SOAK_SECONDS)
+
+soak-crash: $(STAMP)
+	bash .ci/postgres.sh
+	PYTHONPATH=. $(BIN)/python benchmarks/soak_crash.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

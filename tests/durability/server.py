@@ -124,7 +124,7 @@ def _dsn(url: str, database: str) -> str:
     return make_url(url).set(drivername="postgresql", database=database).render_as_string(hide_password=False)
 
 
-async def _admin_execute(base_url: str, sql: str) -> None:
+async def admin_execute(base_url: str, sql: str) -> None:
     connection = await asyncpg.connect(_dsn(base_url, make_url(base_url).database or "postgres"), timeout=10)
     try:
         await connection.execute(sql)
@@ -136,11 +136,11 @@ async def _admin_execute(base_url: str, sql: str) -> None:
 def scratch_database(base_url: str) -> Iterator[str]:
     """A new, empty PostgreSQL database on `base_url`'s server, dropped on exit; yields its URL."""
     name = f"pbvote_durability_{secrets.token_hex(5)}"
-    asyncio.run(_admin_execute(base_url, f'CREATE DATABASE "{name}"'))
+    asyncio.run(admin_execute(base_url, f'CREATE DATABASE "{name}"'))
     try:
         yield make_url(base_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        asyncio.run(_admin_execute(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(admin_execute(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def postgres_bindir() -> Path | None:

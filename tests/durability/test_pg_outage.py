@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.durability.checks import ballot_problems, integrity_problems
-from tests.durability.server import Cluster, Server, _admin_execute, admin_token, postgres_bindir
+from tests.durability.server import Cluster, Server, admin_execute, admin_token, postgres_bindir
 from tests.durability.voters import Network, Record, drive, seed
 
 
@@ -32,7 +32,7 @@ def fx_cluster():
     try:
         cluster.init()
         cluster.start()
-        asyncio.run(_admin_execute(cluster.url, "CREATE DATABASE pbvote"))
+        asyncio.run(admin_execute(cluster.url, "CREATE DATABASE pbvote"))
         yield cluster
     finally:
         cluster.destroy()

@@ -47,19 +47,23 @@ class Seeded:
     admin: dict[str, str]
 
 
-def seed(base: str, token: str, voters: int) -> Seeded:
-    """Create an election allowing re-votes, give it `voters` codes, and open it."""
+def seed(base: str, token: str, voters: int, chunk: int = 20_000) -> Seeded:
+    """Create an election allowing re-votes, give it `voters` codes (`chunk` a request), and open it."""
     admin = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=base, headers=admin, timeout=120) as client:
         body = {"name": "Durability", "definition": DEFINITION, "rule": RULE, "allow_revote": True}
         created = client.post("/api/v1/elections", json=body)
         created.raise_for_status()
         election_id: int = created.json()["id"]
-        codes = client.post(f"/api/v1/elections/{election_id}/roll/codes", json={"count": voters})
-        codes.raise_for_status()
+        codes: list[str] = []
+        for start in range(0, voters, chunk):
+            made = client.post(
+                f"/api/v1/elections/{election_id}/roll/codes", json={"count": min(chunk, voters - start)}
+            )
+            made.raise_for_status()
+            codes += [row["code"] for row in csv.DictReader(io.StringIO(made.text))]
         client.post(f"/api/v1/elections/{election_id}/open").raise_for_status()
-    rows = csv.DictReader(io.StringIO(codes.text))
-    return Seeded(election_id, tuple(row["code"] for row in rows), admin)
+    return Seeded(election_id, tuple(codes), admin)
 
 
 def random_ballot(rng: random.Random) -> tuple[str, ...]:
