@@ -25,6 +25,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,7 @@ class Soak:
     window: Window = field(default_factory=Window)
     total: Window = field(default_factory=Window)
     unexpected: list[str] = field(default_factory=list)
+    retried: Counter[str] = field(default_factory=Counter)  # why a request was resent: "transport" or a 5xx status
 
 
 async def one_ballot(client: httpx.AsyncClient, soak: Soak, kind: str) -> None:
@@ -97,6 +99,8 @@ async def one_ballot(client: httpx.AsyncClient, soak: Soak, kind: str) -> None:
     soak.window.latencies.append(time.monotonic() - started)
     soak.window.answered += 1
     soak.window.errors += record.transport_errors + sum(n for s, n in record.statuses.items() if s >= 500)
+    soak.retried["transport"] += record.transport_errors
+    soak.retried.update({str(s): n for s, n in record.statuses.items() if s >= 500})
     if kind == "invalid":
         ok = response.status_code == 422
         soak.window.refused_as_expected += ok
@@ -182,6 +186,7 @@ def report(soak: Soak, problems: list[str], seconds: float) -> int:
           f"invalid refused as expected {t.refused_as_expected}, errors {t.errors}")  # fmt: skip
     print(f"latency p50 {statistics.median(lat) * 1000:.1f} ms, p99 {lat[int(len(lat) * 0.99)] * 1000:.1f} ms, "
           f"max {lat[-1] * 1000:.1f} ms")  # fmt: skip
+    print(f"resent after: {dict(+soak.retried) or 'nothing'} (errors = these + unexpected answers)")
     for line in soak.unexpected[:10]:
         print(f"  unexpected: {line}")
     print(f"stored ballots: {len(soak.acks)} residents acknowledged; lost or doubled: {len(problems)}")
