@@ -46,8 +46,8 @@ __all__ = [
 
 # The errors of a database that is down or unreachable: SQLAlchemy's wrapping of the drivers' connection errors,
 # a pool that cannot hand out a connection, and the OS's own refusals and timeouts seen while connecting.
-# DBAPIError itself comes through the handler too: PostgreSQL's own "shutting down" and "starting up" answers
-# (SQLSTATE 57P01-57P03) reach SQLAlchemy as a plain DBAPIError; any other one stays a 500.
+# Every DBAPIError comes through the handler, which tells outages from bugs (`_connection_lost`): PostgreSQL's own
+# "shutting down" and "starting up" answers (SQLSTATE 57P01-57P03) reach SQLAlchemy as a plain DBAPIError.
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     DBAPIError,
     OperationalError,
@@ -58,6 +58,7 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
 )
 RETRY_AFTER_SECONDS = 2
 _UNAVAILABLE_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300"})  # shutdown, crash, starting, too many
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk i/o error")
 _log = logging.getLogger("pbvote.api")
 
 STATUS: dict[type[PbvoteError], int] = {
@@ -128,11 +129,7 @@ def unavailable_response() -> Response[dict[str, object]]:
 
 def database_unavailable_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, object]]:
     """A database that is down answers 503 with `Retry-After` (the error's text, which may name hosts, stays out)."""
-    if (
-        isinstance(exc, DBAPIError)
-        and not isinstance(exc, OperationalError | InterfaceError)
-        and not _connection_lost(exc)
-    ):
+    if isinstance(exc, DBAPIError) and not _connection_lost(exc):
         _log.error("database error (%s, SQLSTATE %s)", type(exc.orig).__name__, _sqlstate(exc))
         return Response({"status_code": 500, "detail": "Internal Server Error"}, status_code=500)
     _log.warning("database unavailable (%s): answered 503", type(exc).__name__)
@@ -144,6 +141,15 @@ def _sqlstate(exc: DBAPIError) -> str:
 
 
 def _connection_lost(exc: DBAPIError) -> bool:
-    """Whether a driver error means the database went away (SQLSTATE class 08, or shutting down or starting)."""
+    """Whether a driver error means the database is away or busy, rather than a bug.
+
+    PostgreSQL: a dropped connection (asyncpg's InterfaceError), SQLSTATE class 08, shutting down or starting up.
+    SQLite: its OperationalError also reports bad SQL and missing tables (500s); only a locked or unreadable file
+    is an outage.
+    """
     state = _sqlstate(exc)
-    return exc.connection_invalidated or state.startswith("08") or state in _UNAVAILABLE_SQLSTATES
+    if exc.connection_invalidated or state.startswith("08") or state in _UNAVAILABLE_SQLSTATES:
+        return True
+    if isinstance(exc, OperationalError):
+        return any(words in str(exc.orig).lower() for words in _SQLITE_UNAVAILABLE)
+    return isinstance(exc, InterfaceError)
