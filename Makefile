@@ -3,13 +3,14 @@
 #   make demo   creates .venv, installs, and serves a demo election on SQLite
 #   make bench  times every rule against pabutools on the real and synthetic elections
 #   make bench-api  load-tests the online ballot path of `pbvote serve` (PostgreSQL, SQLite) against a bare endpoint
+#   make soak   10 minutes of ballots at 500/s on a throwaway PostgreSQL (SOAK_SECONDS=60 for a quick look)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SOURCES := $(wildcard pbvote tally ballots api tests benchmarks)
 
-.PHONY: test lint typecheck unit demo bench bench-api clean messages
+.PHONY: test lint typecheck unit demo bench bench-api soak soak-crash clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +63,14 @@ bench: $(STAMP) $(BENCH_STAMP)
 bench-api: $(STAMP)
 	bash .ci/postgres.sh
 	$(BIN)/python benchmarks/bench_api.py
+
+SOAK_SECONDS ?= 600
+soak: $(STAMP)
+	PYTHONPATH=. $(BIN)/python benchmarks/soak.py --seconds $(SOAK_SECONDS)
+
+soak-crash: $(STAMP)
+	bash .ci/postgres.sh
+	PYTHONPATH=. $(BIN)/python benchmarks/soak_crash.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

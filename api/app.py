@@ -17,7 +17,12 @@ from api.audit.controllers import AuditController
 from api.auth.guards import staff_guard
 from api.deps import IntakeDep, provide_intake
 from api.elections.controllers import ElectionController
-from api.errors import pbvote_error_handler, validation_error_handler
+from api.errors import (
+    DATABASE_UNAVAILABLE,
+    database_unavailable_handler,
+    pbvote_error_handler,
+    validation_error_handler,
+)
 from api.kiosks.controllers import KioskController
 from api.pages import pages_router
 from api.paper.controllers import PaperController
@@ -36,7 +41,7 @@ __all__ = ["create_app"]
 
 @get("/healthz")
 async def healthz(intake: IntakeDep) -> dict[str, str]:
-    """Liveness and database reachability."""
+    """Liveness and database reachability: 503 with `Retry-After` while the database cannot be reached."""
     async with intake.sessions.begin() as session:
         await session.execute(text("SELECT 1"))
     return {"status": "ok"}
@@ -83,7 +88,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[add_security_headers],
         guards=[staff_guard],
         dependencies={"intake": Provide(provide_intake, sync_to_thread=False)},
-        exception_handlers={PbvoteError: pbvote_error_handler, ValidationException: validation_error_handler},
+        exception_handlers={
+            PbvoteError: pbvote_error_handler,
+            ValidationException: validation_error_handler,
+            **dict.fromkeys(DATABASE_UNAVAILABLE, database_unavailable_handler),
+        },
         state=State({"intake": intake, "engine": engine}),
         lifespan=[lifespan],
         # strict: a JSON string is not an integer, nor a number a string; inputs are taken as typed or refused

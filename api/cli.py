@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 import api.commands
+import api.transfer_commands
 import tally.cli
 import tally.sign_cli
 import tally.verify_cli
@@ -27,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     tally.verify_cli.add_parsers(subparsers)
     tally.sign_cli.add_parsers(subparsers)
     api.commands.add_parsers(subparsers)
+    api.transfer_commands.add_parsers(subparsers)
     return parser
 
 

@@ -34,6 +34,10 @@ def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Asy
         # SQLite has one writer at a time. One pooled connection makes concurrent requests wait their turn in the
         # pool's async queue, in order, instead of in SQLite's busy handler, which sleeps and retries.
         kwargs.update(connect_args={"timeout": _SQLITE_BUSY_SECONDS}, pool_size=1, max_overflow=0, pool_timeout=60)
+    else:
+        # a pooled connection that died with its server (restart, immediate shutdown) is replaced on checkout
+        # instead of failing the request that drew it
+        kwargs["pool_pre_ping"] = True
     if null_pool:
         kwargs = {"echo": echo, "poolclass": NullPool, "connect_args": kwargs.get("connect_args", {})}
     engine = create_async_engine(url, **kwargs)
