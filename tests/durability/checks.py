@@ -17,15 +17,16 @@ from ballots.elections import code_hash, tally_profile
 from pbvote.ballot import Ballot
 from pbvote.canonical import election_from_json
 from pbvote.project import ProjectId
+from pbvote.record.receipts import receipt_ballot_id
 from tests.durability.voters import DEFINITION, RULE, Ack
 
-_BALLOTS = "SELECT voter_link, receipt, status, channel, selections FROM ballots WHERE election_id = {}"
+_BALLOTS = "SELECT voter_link, ballot_id, status, channel, selections FROM ballots WHERE election_id = {}"
 _DUPLICATES = (
     (
         "SELECT election_id, voter_link, count(*) FROM ballots WHERE voter_link IS NOT NULL "
         "GROUP BY election_id, voter_link HAVING count(*) > 1"
     ),
-    "SELECT receipt, count(*) FROM ballots GROUP BY receipt HAVING count(*) > 1",
+    "SELECT ballot_id, count(*) FROM ballots GROUP BY ballot_id HAVING count(*) > 1",
 )
 _MIN_INDEXES = 8  # the schema's primary keys and unique constraints alone make more B-tree indexes than this
 _VOTERS = "SELECT id, credential_hash FROM voters WHERE election_id = {}"
@@ -54,6 +55,7 @@ async def ballot_problems(url: str, secret: str, election_id: int, acks: Mapping
     voters = {str(h): int(str(i)) for i, h in await _rows(url, _VOTERS.format(int(election_id)))}
     link_of_voter = {keyed_hash(key, "link", election_id, voter_id): voter_id for voter_id in voters.values()}
     stored = await _rows(url, _BALLOTS.format(int(election_id)))
+    [(election_hash,)] = await _rows(url, f"SELECT election_hash FROM elections WHERE id = {int(election_id)}")
     by_link: dict[object, list[tuple[object, ...]]] = {}
     for row in stored:
         by_link.setdefault(row[0], []).append(row)
@@ -67,7 +69,9 @@ async def ballot_problems(url: str, secret: str, election_id: int, acks: Mapping
         link = keyed_hash(key, "link", election_id, voter_id)
         acked_links.add(link)
         rows = by_link.get(link, [])
-        expected = (ack.receipt, "counted", "online", json.dumps(list(ack.selections)))
+        # only the receipt's published ballot id is stored, never the code the phone got
+        ballot_id = receipt_ballot_id(str(election_hash), ack.receipt)
+        expected = (ballot_id, "counted", "online", json.dumps(list(ack.selections)))
         if [row[1:] for row in rows] != [expected]:
             problems.append(f"code {code}: acknowledged {expected}, stored {[row[1:] for row in rows]}")
     for link, rows in by_link.items():

@@ -23,7 +23,6 @@ ACCESS: dict[tuple[str, str], str] = {
     ("POST", E): "admin",
     ("POST", f"{E}/pabulib"): "admin",
     ("GET", f"{E}/{{election_id:int}}"): "public",
-    ("GET", f"{E}/{{election_id:int}}/receipts/{{receipt:str}}"): "public",
     ("GET", f"{E}/{{election_id:int}}/result"): "public",
     ("GET", f"{E}/{{election_id:int}}/turnout"): "public",
     ("POST", f"{E}/{{election_id:int}}/open"): "admin",
@@ -44,12 +43,47 @@ ACCESS: dict[tuple[str, str], str] = {
     ("PUT", f"{E}/{{election_id:int}}/batches/{{batch_id:int}}/papers/{{seq:int}}/resolution"): "admin",
     ("POST", f"{E}/{{election_id:int}}/batches/{{batch_id:int}}/reconcile"): "admin",
     ("GET", "/api/v1/audit"): "observer",
+    # the published record and the officials' signing (issue 4)
+    ("GET", f"{E}/{{election_id:int}}/election.json"): "public",
+    ("GET", f"{E}/{{election_id:int}}/manifest"): "public",
+    ("GET", f"{E}/{{election_id:int}}/officials"): "public",
+    ("POST", f"{E}/{{election_id:int}}/officials"): "admin",
+    ("GET", f"{E}/{{election_id:int}}/receipts/{{code:str}}"): "public",
+    ("GET", f"{E}/{{election_id:int}}/record"): "public",
+    ("POST", f"{E}/{{election_id:int}}/signatures"): "official",
+    ("GET", f"{E}/{{election_id:int}}/record/unsigned"): "official",
+    # pages: residents' and the public's pages; their form posts need the page's CSRF token
+    ("GET", "/"): "public",
+    ("GET", "/vote/{election_id:int}"): "public",
+    ("POST", "/vote/{election_id:int}/review"): "form",
+    ("POST", "/vote/{election_id:int}/confirm"): "form",
+    ("POST", "/vote/{election_id:int}/ballot"): "form",
+    ("GET", "/vote/{election_id:int}/receipt/{receipt:str}"): "public",
+    ("GET", "/vote/{election_id:int}/receipt/{receipt:str}/certificate"): "public",
+    ("GET", "/receipt"): "public",
+    ("GET", "/results/{election_id:int}"): "public",
+    ("GET", "/turnout/{election_id:int}"): "public",
+    ("GET", "/static/pages/{file_path:path}"): "public",
+    # the kiosk: its sign-in page is public; everything else needs a staff sign-in (a cookie, not a bearer token)
+    ("GET", "/kiosk"): "public",
+    ("POST", "/kiosk/signin"): "form",
+    ("POST", "/kiosk/signout"): "form",
+    ("GET", "/kiosk/{election_id:int}"): "kiosk",
+    ("POST", "/kiosk/{election_id:int}/checkin"): "kiosk",
+    ("POST", "/kiosk/{election_id:int}/checkin/{checkin:str}/ballot"): "kiosk",
+    ("POST", "/kiosk/{election_id:int}/batches"): "kiosk",
+    ("GET", "/kiosk/{election_id:int}/batches/{batch_id:int}"): "kiosk",
+    ("POST", "/kiosk/{election_id:int}/batches/{batch_id:int}/papers"): "kiosk",
+    ("POST", "/kiosk/{election_id:int}/batches/{batch_id:int}/papers/{seq:int}/resolution"): "kiosk",
+    ("POST", "/kiosk/{election_id:int}/batches/{batch_id:int}/reconcile"): "kiosk",
 }
 # the OpenAPI document and its explorers (Litestar's own routes) are public
 PUBLIC_PREFIXES = ("/schema",)
 GUARDS = {"admin": ADMIN, "official": OFFICIAL, "observer": OBSERVER}
 ALLOWED = {
     "public": {"anonymous", "resident", "observer", "official", "admin"},
+    "form": set(),  # no role's request without the page's CSRF token gets through
+    "kiosk": set(),  # no bearer token opens a kiosk page: only the signed-in cookie does
     "admin": {"admin"},
     "official": {"official", "admin"},
     "observer": {"observer", "admin"},
@@ -79,8 +113,8 @@ def test_every_route_has_a_policy_and_declares_its_guard(app: Litestar) -> None:
         expected = policy(method, path)
         seen.add((method, path))
         staff = handler.resolve_dependencies().get("staff")  # type: ignore[attr-defined]
-        if expected == "public":
-            assert staff is None, f"{method} {path} is public but declares a staff guard"
+        if expected in {"public", "form", "kiosk"}:
+            assert staff is None, f"{method} {path} is {expected} but declares a staff guard"
         else:
             assert staff is not None, f"{method} {path} declares no staff guard; ACCESS says {expected}"
             assert staff.dependency is GUARDS[expected].dependency, f"{method} {path}: ACCESS says {expected}"
@@ -117,6 +151,13 @@ async def test_every_route_against_every_role(
             assert response.status_code < 500, where
             if role in allowed:
                 assert response.status_code not in {401, 403}, where
+            elif policy(method, path) == "form":
+                assert response.status_code == 403, where  # refused for want of the CSRF token
+            elif policy(method, path) == "kiosk":
+                refused = response.status_code == 403 or (
+                    response.status_code == 303 and response.headers["location"] == "/kiosk"
+                )
+                assert refused, where  # sent to the sign-in page (GET) or refused for want of the CSRF token
             else:
                 assert response.status_code == (401 if role in {"anonymous", "resident"} else 403), where
             checked += 1
