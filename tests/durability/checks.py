@@ -28,6 +28,7 @@ _DUPLICATES = (
     ),
     "SELECT ballot_id, count(*) FROM ballots GROUP BY ballot_id HAVING count(*) > 1",
 )
+_ELECTION_HASH = "SELECT election_hash FROM elections WHERE id = {}"
 _MIN_INDEXES = 8  # the schema's primary keys and unique constraints alone make more B-tree indexes than this
 _VOTERS = "SELECT id, credential_hash FROM voters WHERE election_id = {}"
 
@@ -55,7 +56,7 @@ async def ballot_problems(url: str, secret: str, election_id: int, acks: Mapping
     voters = {str(h): int(str(i)) for i, h in await _rows(url, _VOTERS.format(int(election_id)))}
     link_of_voter = {keyed_hash(key, "link", election_id, voter_id): voter_id for voter_id in voters.values()}
     stored = await _rows(url, _BALLOTS.format(int(election_id)))
-    [(election_hash,)] = await _rows(url, f"SELECT election_hash FROM elections WHERE id = {int(election_id)}")
+    [(election_hash,)] = await _rows(url, _ELECTION_HASH.format(int(election_id)))
     by_link: dict[object, list[tuple[object, ...]]] = {}
     for row in stored:
         by_link.setdefault(row[0], []).append(row)
