@@ -123,6 +123,10 @@ def run(url: str, host: str, port: int, *, serve_after: bool = True) -> int:
     base = f"http://{host}:{port}"
     lines = [
         f"Demo election {demo.election_id} is open (election_hash {demo.election_hash}).",
+        f"  vote (residents, with a voting code below):  {base}/vote/{demo.election_id}",
+        f"  kiosk (officials, with the official's token): {base}/kiosk",
+        f"  results (after close and tally):              {base}/results/{demo.election_id}",
+        f"  live turnout:                                 {base}/turnout/{demo.election_id}",
         f"  election:  {base}/api/v1/elections/{demo.election_id}",
         f"  turnout:   {base}/api/v1/elections/{demo.election_id}/turnout",
         f"  API docs:  {base}/schema",
