@@ -31,7 +31,7 @@ from pbvote.election import Election
 from pbvote.errors import ConflictError
 from pbvote.project import Project
 
-__all__ = ["STAFF_COOKIE", "KioskController", "kiosk_form", "signed_in"]
+__all__ = ["STAFF_COOKIE", "KioskController", "form_number", "form_text", "kiosk_form", "signed_in"]
 
 STAFF_COOKIE = "pbvote_staff"
 AnyRequest = Request[Any, Any, Any]
@@ -55,6 +55,17 @@ async def kiosk_form(request: AnyRequest) -> FormMultiDict:
     form = await request.form()
     check_csrf(request, form.get(CSRF_FIELD))
     return form
+
+
+def form_text(form: FormMultiDict, name: str) -> str:
+    """A form field as stripped text; empty when absent."""
+    return str(form.get(name) or "").strip()
+
+
+def form_number(form: FormMultiDict, name: str) -> int:
+    """A form field holding a whole number (an id, a paper's place); 0 when absent or not a whole number."""
+    text = form_text(form, name)
+    return int(text) if text.isdigit() else 0
 
 
 def _sign_in_page(request: AnyRequest, errors: list[str], status_code: int = 200) -> Response[str]:
@@ -115,7 +126,7 @@ class KioskController(Controller):
             return Redirect("/kiosk", status_code=303)
         form = await kiosk_form(request)
         page = page_context(request)
-        kiosk_id = int(str(form.get("kiosk") or "0") or 0)
+        kiosk_id = form_number(form, "kiosk")
         try:
             code = await kiosk_service.check_in(intake, staff, election_id, kiosk_id, credential_of(form))
         except (CredentialRejected, RateLimited, ConflictError) as exc:
@@ -135,9 +146,9 @@ class KioskController(Controller):
         form = await kiosk_form(request)
         page = page_context(request)
         election = await load_election(intake, election_id)
-        kiosk_id = int(str(form.get("kiosk") or "0") or 0)
-        district = str(form.get("district") or "") or None
-        keyed = read_numbers(page, election.election, district, str(form.get("numbers") or ""))
+        kiosk_id = form_number(form, "kiosk")
+        district = form_text(form, "district") or None
+        keyed = read_numbers(page, election.election, district, form_text(form, "numbers"))
         errors = list(keyed.slips or keyed.warnings)
         if not errors:
             try:

@@ -17,7 +17,7 @@ from litestar.response import Redirect
 from api.deps import IntakeDep
 from api.pages.ballot_form import ballot_election
 from api.pages.data import get_batch, load_election
-from api.pages.kiosk import kiosk_form, signed_in
+from api.pages.kiosk import form_number, form_text, kiosk_form, signed_in
 from api.pages.paper_entry import read_numbers
 from api.pages.rendering import PageContext, page_context, render
 from ballots.context import Intake
@@ -84,9 +84,9 @@ class PaperController(Controller):
         form = await kiosk_form(request)
         page = page_context(request)
         election = await load_election(intake, election_id)
-        seq = int(str(form.get("seq") or "0") or 0)
-        district = str(form.get("district") or "") or None
-        spoiled = str(form.get("spoiled_reason") or "").strip() if form.get("spoiled") else None
+        seq = form_number(form, "seq")
+        district = form_text(form, "district") or None
+        spoiled = form_text(form, "spoiled_reason") if form.get("spoiled") else None
         typed = str(form.get("numbers") or "")
         keyed = read_numbers(page, election.election, district, "" if spoiled is not None else typed)
         extra: dict[str, Any] = {"seq": seq, "district": district or "", "numbers": typed}
@@ -120,8 +120,8 @@ class PaperController(Controller):
         form = await kiosk_form(request)
         page = page_context(request)
         election = await load_election(intake, election_id)
-        district = str(form.get("district") or "") or None
-        spoiled = str(form.get("spoiled_reason") or "").strip() if form.get("spoiled") else None
+        district = form_text(form, "district") or None
+        spoiled = form_text(form, "spoiled_reason") if form.get("spoiled") else None
         keyed = read_numbers(page, election.election, district, "" if spoiled is not None else str(form.get("numbers")))
         if keyed.slips:
             extra = {"errors": list(keyed.slips)}
