@@ -14,7 +14,7 @@ from litestar.plugins.pydantic import PydanticPlugin
 from sqlalchemy import text
 
 from api.audit.controllers import AuditController
-from api.auth.guards import staff_guard
+from api.auth.guards import require_staff_guards, staff_guard
 from api.deps import IntakeDep, provide_intake
 from api.elections.controllers import ElectionController
 from api.errors import (
@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         finally:
             await engine.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
             # the body limits (413 before the body is read past them): files, ballots, everything else
@@ -76,17 +76,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "/",
                 route_handlers=[ElectionController, RollController],
                 request_max_body_size=settings.max_upload_bytes,
+                guards=[staff_guard],
             ),
+            Router(
+                "/",
+                route_handlers=[KioskController, PaperController, AuditController, RecordController],
+                guards=[staff_guard],
+            ),
+            # residents' ballots and the pages declare no staff dependency: no guard to run on the hot path
+            # (`require_staff_guards` below refuses to start an app where a staff route lacks it)
             Router("/", route_handlers=[VotingController], request_max_body_size=settings.max_ballot_bytes),
-            KioskController,
-            PaperController,
-            AuditController,
-            RecordController,
             pages_router,
         ],
         request_max_body_size=settings.max_body_bytes,
         before_send=[add_security_headers],
-        guards=[staff_guard],
         dependencies={"intake": Provide(provide_intake, sync_to_thread=False)},
         exception_handlers={
             PbvoteError: pbvote_error_handler,
@@ -99,3 +102,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[PydanticPlugin(validate_strict=True)],
         openapi_config=OpenAPIConfig(title="pbvote", version="0.1.0", path="/schema"),
     )
+    require_staff_guards(app)
+    return app

@@ -5,7 +5,6 @@ A response that already sets a header (a page with its own Content-Security-Poli
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import Message, Scope
 
 __all__ = ["API_POLICY", "DOCS_POLICY", "SECURITY_HEADERS", "add_security_headers"]
@@ -30,12 +29,21 @@ SECURITY_HEADERS = {
 }
 
 
+_ENCODED = {
+    policy: [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+    for policy, headers in (
+        (API_POLICY, {"content-security-policy": API_POLICY, **SECURITY_HEADERS}),
+        (DOCS_POLICY, {"content-security-policy": DOCS_POLICY, **SECURITY_HEADERS}),
+    )
+}
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
     """Litestar `before_send` hook: set each header the response does not set itself."""
     if message["type"] != "http.response.start":
         return
-    headers = MutableScopeHeaders.from_message(message)
     policy = DOCS_POLICY if str(scope.get("path", "")).startswith("/schema") else API_POLICY
-    for name, value in {"content-security-policy": policy, **SECURITY_HEADERS}.items():
-        if name not in headers:
-            headers[name] = value
+    raw = list(message.get("headers", ()))
+    present = {bytes(name).lower() for name, _ in raw}
+    raw.extend(header for header in _ENCODED[policy] if header[0] not in present)
+    message["headers"] = raw

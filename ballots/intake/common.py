@@ -23,11 +23,13 @@ from pbvote.record.receipts import receipt_ballot_id
 __all__ = [
     "BallotInput",
     "Credential",
+    "admit",
     "ballot_id_of",
     "check_ballot",
     "check_open",
     "content_json",
     "identify",
+    "limit_keys",
     "voter_link",
 ]
 
@@ -86,9 +88,25 @@ async def identify(
         CredentialRejected: an unknown credential, a wrong birth year, or a resident not eligible.
     """
     hashed = credential.hashed(intake.secret, row.id)
-    keys = [("credential", hashed)] + ([("kiosk", str(kiosk))] if kiosk is not None else [])
+    keys = limit_keys(hashed, kiosk)
     intake.limiter.check(keys)
-    voter = await repo.find_voter(session, row.id, hashed)
+    return admit(intake, row, credential, await repo.find_voter(session, row.id, hashed), keys)
+
+
+def limit_keys(credential_hash: str, kiosk: int | None = None) -> list[tuple[str, str]]:
+    """The keys failed attempts are counted under: the credential, and the kiosk it was tried at."""
+    return [("credential", credential_hash)] + ([("kiosk", str(kiosk))] if kiosk is not None else [])
+
+
+def admit(
+    intake: Intake, row: ElectionRow, credential: Credential, voter: VoterRow | None, keys: list[tuple[str, str]]
+) -> VoterRow:
+    """The roll entry found for a credential (`voter`, `None` if none), if it lets the resident vote.
+
+    Raises:
+        CredentialRejected: an unknown credential (counted as a failure under `keys`), a wrong birth year (counted
+            too), or a resident not eligible.
+    """
     kind_word = "voting code" if credential.kind == "code" else "census identifier"
     if voter is None or voter.kind != credential.kind:
         intake.limiter.fail(keys)

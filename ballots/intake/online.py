@@ -10,16 +10,32 @@ SAVEPOINT: a submission that fails rolls back only its own writes and gets the a
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballots.context import Intake
 from ballots.credentials import keyed_hash, new_receipt
-from ballots.intake.common import BallotInput, Credential, check_ballot, check_open, content_json, identify, voter_link
+from ballots.errors import CredentialRejected, InvalidBallot, RateLimited
+from ballots.intake.common import (
+    BallotInput,
+    Credential,
+    admit,
+    check_ballot,
+    check_open,
+    content_json,
+    identify,
+    limit_keys,
+    voter_link,
+)
+from ballots.store import bulk
 from ballots.store import repository as repo
+from ballots.store.group_commit import Outcome, Work
+from ballots.store.models import ElectionRow, VoterRow
 from pbvote.canonical import JsonValue, canonical_json
-from pbvote.errors import ConflictError
+from pbvote.election import Election
+from pbvote.errors import ConflictError, NotFound
 from pbvote.record.receipts import receipt_ballot_id
 
 __all__ = ["Answer", "submit_online"]
@@ -50,22 +66,27 @@ async def submit_online(
         ConflictError: the resident has voted (and re-voting is off) or checked in at a kiosk; or the idempotency
             key was used for a different request.
     """
+    if idempotency_key is None:
+        return await _submit(intake, election_id, credential, ballot, key=None, digest="")
+    digest = _request_digest(intake, credential, ballot)
+    stored = await _replay(intake, election_id, idempotency_key, digest)
+    if stored is not None:
+        return stored
+    try:
+        return await _submit(intake, election_id, credential, ballot, key=idempotency_key, digest=digest)
+    except _KeyTaken:
+        stored = await _replay(intake, election_id, idempotency_key, digest)
+        assert stored is not None  # noqa: S101 -- the winner committed before our insert returned
+        return stored
+
+
+def _request_digest(intake: Intake, credential: Credential, ballot: BallotInput) -> str:
+    """What an idempotency key is bound to: a retry must send the same credential and ballot."""
     request: dict[str, JsonValue] = {
         "credential": [credential.kind, credential.value, credential.birth_year],
         "ballot": [list[JsonValue](ballot.selections), list[JsonValue](ballot.points), ballot.district],
     }
-    digest = keyed_hash(intake.secret, "request", canonical_json(request))
-    if idempotency_key is not None:
-        stored = await _replay(intake, election_id, idempotency_key, digest)
-        if stored is not None:
-            return stored
-    try:
-        return await _submit(intake, election_id, credential, ballot, key=idempotency_key, digest=digest)
-    except _KeyTaken:
-        assert idempotency_key is not None  # noqa: S101 -- only raised for a key
-        stored = await _replay(intake, election_id, idempotency_key, digest)
-        assert stored is not None  # noqa: S101 -- the winner committed before our insert returned
-        return stored
+    return keyed_hash(intake.secret, "request", canonical_json(request))
 
 
 async def _replay(intake: Intake, election_id: int, key: str, digest: str) -> Answer | None:
@@ -78,41 +99,180 @@ async def _replay(intake: Intake, election_id: int, key: str, digest: str) -> An
     return Answer(row.status_code, json.loads(row.body), replayed=True)
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Submission:
+    """One online ballot waiting for its batch."""
+
+    intake: Intake
+    election_id: int
+    credential: Credential
+    ballot: BallotInput
+    key: str | None
+    digest: str
+    receipt: str
+
+
 async def _submit(
     intake: Intake, election_id: int, credential: Credential, ballot: BallotInput, *, key: str | None, digest: str
 ) -> Answer:
-    receipt = new_receipt()
-
-    async def store(session: AsyncSession) -> Answer:
-        row = await repo.get_election(session, election_id, share_lock=True)
-        check_open(row)
-        election = intake.election(row)
-        voter = await identify(intake, session, row, credential)
-        checked = check_ballot(election, ballot, voter.district)
-        body: dict[str, JsonValue] = {
-            "receipt": receipt,
-            "election_id": election_id,
-            "district": checked.district,
-            "channel": "online",
-            "election_hash": row.election_hash,
-        }
-        if key is not None and not await repo.insert_idempotent(
-            session, election_id, key, digest=digest, status_code=201, body=canonical_json(body)
-        ):
-            raise _KeyTaken
-        link = voter_link(intake, election_id, voter)
-        selections, points = content_json(election, checked)
-        assert row.election_hash is not None  # noqa: S101 -- an open election has its hash
-        ballot_id = receipt_ballot_id(row.election_hash, receipt)  # published; the code itself is never stored
-        values = repo.BallotValues(
-            election_id, link, ballot_id, "online", "counted", checked.district, selections, points
-        )
-        if not await repo.insert_ballot(session, values, replace=row.allow_revote):
-            existing = await repo.voter_ballot(session, election_id, link)
-            if existing is not None and existing.channel != "online":
-                raise ConflictError("this resident checked in at a kiosk and votes there, not online")
-            raise ConflictError("this resident has already voted; this election does not allow changing a ballot")
-        return Answer(201, body)
-
     # concurrent submissions share one commit; the answer comes once the commit holding this ballot is done
-    return await intake.ballot_writes.run(store)
+    submission = _Submission(intake, election_id, credential, ballot, key, digest, new_receipt())
+    return await intake.ballot_writes.run_item(_ONLINE_BALLOTS, submission)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Checked:
+    """A submission that passed every check, ready to insert."""
+
+    index: int
+    submission: _Submission
+    values: repo.BallotValues
+    body: dict[str, JsonValue]
+
+
+class _OnlineBallots:
+    """The batcher of online ballots (`ballots.store.group_commit.Batcher`): a batch costs a few statements in all.
+
+    Per election in the batch: the shared lock and the election's row, one lookup of every credential (`IN`); then
+    one multi-row INSERT of the ballots and one of the idempotency keys. The checks run in the order the
+    submissions came, with the failure limiter counting as it would one by one. A submission whose answer depends
+    on another of the same batch (the same voter, or the same idempotency key, twice) is run alone after it, and a
+    key claimed meanwhile by a concurrent request rolls back the batch's inserts, which are made again without it.
+    It holds no state: each submission carries its intake.
+    """
+
+    def alone(self, item: _Submission) -> Work[Answer]:
+        """The submission on its own: the statements one by one."""
+
+        async def store(session: AsyncSession) -> Answer:
+            return await _store_one(item.intake, session, item)
+
+        return store
+
+    async def run_many(self, session: AsyncSession, items: Sequence[_Submission]) -> list[Outcome[Answer]]:
+        """Every submission's outcome, as if each were alone (see the class)."""
+        outcomes: list[Outcome[Answer] | None] = [None] * len(items)
+        by_election: dict[int, list[int]] = {}
+        for index, item in enumerate(items):
+            by_election.setdefault(item.election_id, []).append(index)
+        for election_id, indexes in by_election.items():
+            await self._run_election(session, election_id, [(i, items[i]) for i in indexes], outcomes)
+        return [outcome if outcome is not None else Outcome(again=True) for outcome in outcomes]
+
+    async def _run_election(
+        self,
+        session: AsyncSession,
+        election_id: int,
+        items: list[tuple[int, _Submission]],
+        outcomes: list[Outcome[Answer] | None],
+    ) -> None:
+        try:
+            row = await repo.get_election(session, election_id, share_lock=True)
+        except NotFound as exc:
+            for index, _ in items:
+                outcomes[index] = Outcome(error=NotFound(str(exc)))
+            return
+        hashes = {index: item.credential.hashed(item.intake.secret, election_id) for index, item in items}
+        voters = await bulk.find_voters(session, election_id, list(hashes.values()))
+        checked: list[_Checked] = []
+        links: set[str] = set()
+        keys: set[str] = set()
+        for index, item in items:
+            try:
+                ready = self._check(row, item, index, hashes[index], voters)
+            except (InvalidBallot, CredentialRejected, RateLimited) as exc:
+                outcomes[index] = Outcome(error=exc)
+                continue
+            link = ready.values.voter_link
+            assert link is not None  # noqa: S101 -- an online ballot has its voter
+            if link in links or (item.key is not None and item.key in keys):
+                continue  # answered by the run alone after this batch (outcome left as None: again)
+            links.add(link)
+            if item.key is not None:
+                keys.add(item.key)
+            checked.append(ready)
+        await self._insert(session, row, checked, outcomes)
+
+    def _check(
+        self, row: ElectionRow, item: _Submission, index: int, hashed: str, voters: dict[str, VoterRow]
+    ) -> _Checked:
+        check_open(row)
+        intake = item.intake
+        keys = limit_keys(hashed)
+        intake.limiter.check(keys)
+        voter = admit(intake, row, item.credential, voters.get(hashed), keys)
+        values, body = _ballot_values(intake, row, intake.election(row), voter, item)
+        return _Checked(index, item, values, body)
+
+    async def _insert(
+        self, session: AsyncSession, row: ElectionRow, checked: list[_Checked], outcomes: list[Outcome[Answer] | None]
+    ) -> None:
+        """Insert the checked ballots and their keys; a key taken meanwhile sends its submission to run alone."""
+        while checked:
+            async with session.begin_nested() as savepoint:
+                stored = await bulk.insert_ballots(session, [c.values for c in checked], replace=row.allow_revote)
+                winners = [c for c in checked if c.values.voter_link in stored]
+                answers = [(c.submission.key, c.submission.digest, canonical_json(c.body)) for c in winners]
+                keyed = [(key, digest, body) for key, digest, body in answers if key is not None]
+                claimed = await bulk.insert_idempotents(session, row.id, keyed)
+                taken = {key for key, _, _ in keyed} - claimed
+                if taken:
+                    await savepoint.rollback()
+                    checked = [c for c in checked if c.submission.key not in taken]  # the taken ones: again
+                    continue
+            losers = [c for c in checked if c.values.voter_link not in stored]
+            channels = await bulk.voter_channels(session, row.id, [str(c.values.voter_link) for c in losers])
+            for ready in losers:
+                outcomes[ready.index] = Outcome(error=_already_voted(channels.get(str(ready.values.voter_link))))
+            for ready in winners:
+                outcomes[ready.index] = Outcome(value=Answer(201, ready.body))
+            return
+
+
+_ONLINE_BALLOTS = _OnlineBallots()
+
+
+async def _store_one(intake: Intake, session: AsyncSession, item: _Submission) -> Answer:
+    row = await repo.get_election(session, item.election_id, share_lock=True)
+    check_open(row)
+    election = intake.election(row)
+    voter = await identify(intake, session, row, item.credential)
+    values, body = _ballot_values(intake, row, election, voter, item)
+    if item.key is not None and not await repo.insert_idempotent(
+        session, row.id, item.key, digest=item.digest, status_code=201, body=canonical_json(body)
+    ):
+        raise _KeyTaken
+    if not await repo.insert_ballot(session, values, replace=row.allow_revote):
+        existing = await repo.voter_ballot(session, row.id, str(values.voter_link))
+        raise _already_voted(existing.channel if existing is not None else None)
+    return Answer(201, body)
+
+
+def _ballot_values(
+    intake: Intake, row: ElectionRow, election: Election, voter: VoterRow, item: _Submission
+) -> tuple[repo.BallotValues, dict[str, JsonValue]]:
+    """The ballot's row and the answer's body.
+
+    Raises:
+        InvalidBallot: the ballot breaks the election's rules.
+    """
+    checked = check_ballot(election, item.ballot, voter.district)
+    body: dict[str, JsonValue] = {
+        "receipt": item.receipt,
+        "election_id": row.id,
+        "district": checked.district,
+        "channel": "online",
+        "election_hash": row.election_hash,
+    }
+    link = voter_link(intake, row.id, voter)
+    selections, points = content_json(election, checked)
+    assert row.election_hash is not None  # noqa: S101 -- an open election has its hash
+    ballot_id = receipt_ballot_id(row.election_hash, item.receipt)  # published; the code itself is never stored
+    values = repo.BallotValues(row.id, link, ballot_id, "online", "counted", checked.district, selections, points)
+    return values, body
+
+
+def _already_voted(channel: str | None) -> ConflictError:
+    if channel is not None and channel != "online":
+        return ConflictError("this resident checked in at a kiosk and votes there, not online")
+    return ConflictError("this resident has already voted; this election does not allow changing a ballot")

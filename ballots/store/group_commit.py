@@ -12,6 +12,11 @@ own session inside a SAVEPOINT, commits once, and only then answers each caller.
 - a work that fails with a database error, and every work of a batch whose commit fails, is run again alone, in
   its own transaction, so its answer is exactly the one it would have had without batching.
 
+A work may also come as an item of a `Batcher`, which handles all the items of a batch together in a few statements
+(one lookup with `IN`, one multi-row INSERT) instead of a few statements each: it answers each item with an
+`Outcome`, as if the item were alone, or asks for the item to be run alone after the batch (`Outcome.again`), as
+for a work whose savepoint failed. An item alone (a lone request, or run again) runs the batcher's `alone` work.
+
 While batches run, the next requests queue, so batches grow with the load and a lone request commits at once.
 At most `max_concurrent` batches run at once, each on its own connection: one for SQLite (one writer anyway);
 a few for PostgreSQL, where a batch's statements wait on round trips to the server that other batches fill. Two
@@ -23,18 +28,45 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-__all__ = ["GroupCommit", "Work"]
+__all__ = ["Batcher", "GroupCommit", "Outcome", "Work"]
 
 T = TypeVar("T")
+I = TypeVar("I")  # noqa: E741 -- the item type of a batcher
+I_contra = TypeVar("I_contra", contravariant=True)
 Work = Callable[[AsyncSession], Awaitable[T]]
 """A unit of work: runs its statements on the session it is given and never commits."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[T]):
+    """What a batcher answers for one item: its value, its error, or `again` (run it alone after the batch)."""
+
+    value: T | None = None
+    error: Exception | None = None
+    again: bool = False
+
+
+class Batcher(Protocol[I_contra, T]):
+    """Handles many items of one kind in one transaction."""
+
+    async def run_many(self, session: AsyncSession, items: Sequence[I_contra]) -> list[Outcome[T]]:
+        """One outcome per item, in order; the statements run on `session`, which never commits.
+
+        An item's writes must be in the session only if its outcome is a value: an error or `again` leaves none.
+        """
+        ...
+
+    def alone(self, item: I_contra) -> Work[T]:
+        """The work of one item on its own."""
+        ...
+
 
 DEFAULT_MAX_BATCH = 64
 POSTGRESQL_CONCURRENT_BATCHES = 8
@@ -44,6 +76,8 @@ POSTGRESQL_CONCURRENT_BATCHES = 8
 class _Pending(Generic[T]):
     work: Work[T]
     future: asyncio.Future[T]
+    batcher: Batcher[Any, T] | None = None
+    item: Any = None
     value: T | None = None
     error: BaseException | None = None
     again: bool = field(default=False)  # run alone after the batch (a database error inside its savepoint)
@@ -92,8 +126,19 @@ class GroupCommit:
         Raises:
             Exception: whatever `work` raised (its writes rolled back), once the batch it ran in has ended.
         """
+        return await self._enqueue(_Pending(work, asyncio.get_running_loop().create_future()))
+
+    async def run_item(self, batcher: Batcher[I, T], item: I) -> T:
+        """Run `item` with the other items of `batcher` queued with it, and return its value once committed.
+
+        Raises:
+            Exception: the item's error (its writes rolled back), once the batch it ran in has ended.
+        """
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        return await self._enqueue(_Pending(batcher.alone(item), future, batcher, item))
+
+    async def _enqueue(self, pending: _Pending[T]) -> T:
         loop = asyncio.get_running_loop()
-        pending: _Pending[T] = _Pending(work, loop.create_future())
         self._queue.append(pending)
         if self._draining < self._max_concurrent:
             # counted now and uncounted in the same loop step where the drainer sees an empty queue, so a work
@@ -128,9 +173,16 @@ class GroupCommit:
         if len(batch) == 1:
             await self._run_alone(batch[0])
             return
+        works = [p for p in batch if p.batcher is None]
+        groups: dict[int, list[_Pending[Any]]] = {}
+        for pending in batch:
+            if pending.batcher is not None:
+                groups.setdefault(id(pending.batcher), []).append(pending)
         try:
             async with self._engine().connect() as connection, connection.begin():
-                for pending in batch:
+                for group in groups.values():
+                    await self._run_group(connection, group, savepoint=len(groups) > 1 or bool(works))
+                for pending in works:
                     await self._run_in_savepoint(connection, pending)
         except SQLAlchemyError:
             # the shared transaction failed (commit, lost connection): nothing of it was stored
@@ -142,6 +194,27 @@ class GroupCommit:
                 await self._run_alone(pending)
             else:
                 pending.deliver()
+
+    async def _run_group(self, connection: AsyncConnection, group: list[_Pending[Any]], *, savepoint: bool) -> None:
+        """The items of one batcher, in a SAVEPOINT when they share the transaction with other works."""
+        batcher = group[0].batcher
+        assert batcher is not None  # noqa: S101 -- grouped by batcher
+        mode = "create_savepoint" if savepoint else "rollback_only"
+        session = self._sessions(bind=connection, join_transaction_mode=mode)
+        try:
+            if savepoint:
+                async with session.begin():  # a SAVEPOINT, in this join mode
+                    outcomes = await batcher.run_many(session, [p.item for p in group])
+            else:
+                outcomes = await batcher.run_many(session, [p.item for p in group])
+        except SQLAlchemyError:
+            if not savepoint:
+                raise  # the transaction is broken: every work of the batch runs alone
+            outcomes = [Outcome(again=True)] * len(group)
+        finally:
+            await session.close()
+        for pending, outcome in zip(group, outcomes, strict=True):
+            pending.value, pending.error, pending.again = outcome.value, outcome.error, outcome.again
 
     async def _run_in_savepoint(self, connection: AsyncConnection, pending: _Pending[Any]) -> None:
         session = self._sessions(bind=connection, join_transaction_mode="create_savepoint")
@@ -156,6 +229,7 @@ class GroupCommit:
             await session.close()
 
     async def _run_alone(self, pending: _Pending[Any]) -> None:
+
         pending.value, pending.error = None, None
         try:
             async with self._sessions.begin() as session:

@@ -41,6 +41,7 @@ __all__ = [
     "get_election",
     "insert_ballot",
     "insert_idempotent",
+    "insert_statement",
     "now",
     "set_status",
     "staff_by_hash",
@@ -77,7 +78,8 @@ class BallotValues:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-def _insert(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
+def insert_statement(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into `table` in the session's dialect (for its `ON CONFLICT` clauses)."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
@@ -144,7 +146,7 @@ async def insert_ballot(session: AsyncSession, values: BallotValues, *, replace:
         Whether the ballot was stored; `False` means the voter's row exists and was left as it was.
     """
     row = values.as_row()
-    statement = _insert(session, BallotRow.__table__).values(row)  # type: ignore[arg-type]
+    statement = insert_statement(session, BallotRow.__table__).values(row)  # type: ignore[arg-type]
     if replace:
         changes = {k: statement.excluded[k] for k in ("ballot_id", "district", "selections", "points")}
         statement = statement.on_conflict_do_update(
@@ -207,7 +209,7 @@ async def insert_idempotent(
 ) -> bool:
     """Claim an idempotency key with its answer; `False` if a concurrent request claimed it first."""
     values = {"election_id": election_id, "key": key, "request_digest": digest, "status_code": status_code}
-    statement = _insert(session, IdempotencyRow.__table__).values(**values, body=body)  # type: ignore[arg-type]
+    statement = insert_statement(session, IdempotencyRow.__table__).values(**values, body=body)  # type: ignore[arg-type]
     result = await session.execute(statement.on_conflict_do_nothing().returning(IdempotencyRow.id))
     return result.scalar_one_or_none() is not None
 
