@@ -159,3 +159,50 @@ async def test_a_failed_commit_runs_each_work_alone(client, intake, db_url):
 async def test_max_batch_must_be_positive(client, intake):
     with pytest.raises(ValueError, match="max_batch must be at least 1, not 0"):
         GroupCommit(intake.sessions, max_batch=0)
+
+
+def count_statements(intake) -> list[int]:
+    """A one-element list holding the number of statements sent through the intake's engine from now on."""
+    statements = [0]
+
+    def on_execute(*_args: object) -> None:
+        statements[0] += 1
+
+    event.listen(intake.sessions.kw["bind"].sync_engine, "before_cursor_execute", on_execute)
+    return statements
+
+
+async def test_a_batch_costs_the_same_statements_for_five_ballots_or_forty(client, admin, intake):
+    counts = []
+    for size in (5, 40):
+        election_id = await create_election(client, admin)
+        codes = await make_codes(client, admin, election_id, size)
+        await open_election(client, admin, election_id)
+        statements = count_statements(intake)
+        answers = await asyncio.gather(
+            *(submit_online(intake, election_id, Credential("code", code), BallotInput(("c",))) for code in codes)
+        )
+        assert {answer.status_code for answer in answers} == {201}
+        assert len(await stored(intake, election_id)) == size
+        counts.append(statements[0])
+    # per batch: lock (PostgreSQL), election, voters IN, SAVEPOINT, ballots, RELEASE (and BEGIN/COMMIT on SQLite)
+    assert counts[0] == counts[1] <= 8
+
+
+async def test_the_same_voter_or_key_twice_in_a_batch_is_answered_as_one_after_the_other(client, admin, intake):
+    election_id = await create_election(client, admin, allow_revote=True)
+    codes = await make_codes(client, admin, election_id, 3)
+    await open_election(client, admin, election_id)
+    first, second, third = (Credential("code", code) for code in codes)
+    results = await asyncio.gather(
+        submit_online(intake, election_id, first, BallotInput(("a",))),
+        submit_online(intake, election_id, first, BallotInput(("d",))),  # a re-vote: replaces the one before
+        submit_online(intake, election_id, second, BallotInput(("c",)), idempotency_key="k"),
+        submit_online(intake, election_id, second, BallotInput(("c",)), idempotency_key="k"),  # a retry
+        submit_online(intake, election_id, third, BallotInput(("b",)), idempotency_key="k"),  # the key reused
+        return_exceptions=True,
+    )
+    assert [outcome(r)[0] for r in results] == ["answer", "answer", "answer", "answer", "ConflictError"]
+    assert results[2].body == results[3].body and results[3].replayed  # the retry gets the first answer
+    assert "already used for a different ballot" in str(results[4])
+    assert sorted(await stored(intake, election_id)) == ['["c"]', '["d"]']
