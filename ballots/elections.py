@@ -139,8 +139,11 @@ async def _transition(
 
 
 async def open_election(intake: Intake, staff: StaffTokenRow | None, election_id: int) -> ElectionRow:
-    """Open voting: freeze the definition and publish its hash."""
-    return await _transition(intake, staff, election_id, "draft", "open")
+    """Open voting: freeze the definition and publish its hash, then refresh the planner's statistics of the roll."""
+    row = await _transition(intake, staff, election_id, "draft", "open")
+    async with intake.sessions.begin() as session:
+        await repo.analyze_roll(session)
+    return row
 
 
 async def close_election(intake: Intake, staff: StaffTokenRow | None, election_id: int) -> ElectionRow:

@@ -31,6 +31,7 @@ from pbvote.errors import ConflictError, NotFound
 __all__ = [
     "BallotValues",
     "add_audit",
+    "analyze_roll",
     "ballot_by_id",
     "ballot_by_uuid",
     "counted_ballots",
@@ -131,6 +132,16 @@ async def set_status(session: AsyncSession, election: ElectionRow, before: str, 
     if (await session.execute(statement)).scalar_one_or_none() is None:
         raise ConflictError(f"election {election.id} is {election.status}, not {before}; it cannot become {after}")
     await session.refresh(election)
+
+
+async def analyze_roll(session: AsyncSession) -> None:
+    """Refresh the query planner's statistics of the roll (`ANALYZE voters`).
+
+    A roll loaded just before opening is unknown to the planner until autovacuum gets to it; meanwhile PostgreSQL
+    may scan the whole table to look up a batch of credentials (measured: 60-130 ms for 40 credentials among 40,000
+    entries, against 1 ms through the index).
+    """
+    await session.execute(text("ANALYZE voters"))
 
 
 async def find_voter(session: AsyncSession, election_id: int, credential_hash: str) -> VoterRow | None:

@@ -207,3 +207,17 @@ async def test_the_same_voter_or_key_twice_in_a_batch_is_answered_as_one_after_t
     assert results[3].replayed
     assert "already used for a different ballot" in str(results[4])
     assert sorted(await stored(intake, election_id)) == ['["c"]', '["d"]']
+
+
+async def test_opening_refreshes_the_planner_statistics_of_the_roll(client, admin, intake, db_url):
+    election_id = await create_election(client, admin)
+    await make_codes(client, admin, election_id, 1500)
+    await open_election(client, admin, election_id)  # ANALYZE voters: batches of credentials go through the index
+    if db_url.startswith("sqlite"):
+        query = "SELECT stat FROM sqlite_stat1 WHERE tbl = 'voters' AND idx IS NOT NULL"
+    else:
+        query = "SELECT reltuples::bigint::text FROM pg_class WHERE relname = 'voters'"
+    async with intake.sessions.begin() as session:
+        stats = (await session.execute(text(query))).scalars().all()
+    assert stats
+    assert {int(stat.split()[0]) for stat in stats} == {1500}  # the planner knows the roll's size
