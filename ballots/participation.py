@@ -165,7 +165,7 @@ def reference_year_of(row: ElectionRow) -> int | None:
     return row.opened_at.year if row.opened_at is not None else None
 
 
-def participation_of(  # noqa: PLR0913, PLR0917 -- the row's parts, each from a different source
+def participation_of(  # noqa: PLR0917 -- the row's parts, each from a different source
     secret: bytes, row: ElectionRow, voter: VoterRow, channel: str, district: str | None, profile: Profile
 ) -> Participation:
     """The participation row of a resident identified on the roll, with what they declared."""

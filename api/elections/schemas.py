@@ -16,8 +16,8 @@ __all__ = [
     "ElectionOut",
     "ElectionSummary",
     "Eligibility",
-    "ProjectIn",
     "GroupCount",
+    "ProjectIn",
     "TurnoutOut",
     "TurnoutRow",
 ]

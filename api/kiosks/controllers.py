@@ -45,7 +45,9 @@ class KioskController(Controller):
     ) -> CheckInOut:
         """Check a resident in; they can no longer vote online. Their optional `profile` counts in turnout only."""
         profile = data.profile.to_profile() if data.profile is not None else Profile()
-        code = await kiosk.check_in(intake, staff, election_id, kiosk_id, data.credential.to_credential(), profile)
+        code = await kiosk.check_in(
+            intake, staff, election_id, kiosk_id, data.credential.to_credential(), profile=profile
+        )
         return CheckInOut(checkin=code, kiosk_id=kiosk_id)
 
     @post("/{kiosk_id:int}/checkins/{checkin:str}/ballot", dependencies={"staff": OFFICIAL}, responses=BALLOT_ERRORS)

@@ -55,7 +55,7 @@ class BallotInput:
     selections: tuple[str, ...]
     points: tuple[int, ...] = ()
     district: str | None = None
-    profile: Profile = Profile()
+    profile: Profile = Profile()  # noqa: RUF009 -- immutable (a frozen dataclass), safe to share
 
 
 def ballot_id_of(row: ElectionRow, code: str) -> str | None:

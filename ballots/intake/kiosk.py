@@ -76,12 +76,13 @@ def _conflict(channel: str | None) -> ConflictError:
     return ConflictError("this resident has already checked in or voted at a kiosk")
 
 
-async def check_in(  # noqa: PLR0913 -- who, where, and the resident's credential and declaration
+async def check_in(
     intake: Intake,
     staff: StaffTokenRow,
     election_id: int,
     kiosk_id: int,
     credential: Credential,
+    *,
     profile: Profile = Profile(),  # noqa: B008 -- immutable (frozen dataclass)
 ) -> str:
     """Check a resident in; returns the check-in code the kiosk enters the ballot under (it becomes the receipt).

@@ -2,10 +2,10 @@
 
 The election is open with online ballots (under idempotency keys), a kiosk check-in still pending, a kiosk
 ballot (both check-ins with a declared gender or age group, so participation rows), a reconciled paper batch
-with a spoiled paper, and a second batch keyed twice with a mismatch resolved but not yet reconciled. After each move every table is compared row by row with the source, the export of the
-target is byte-identical to the source's, and voting goes on on the target with the same secret and tokens: one
-ballot per voter still holds, a retry from before the move gets its first answer, the pending check-in and the
-open batch are finished there.
+with a spoiled paper, and a second batch keyed twice with a mismatch resolved but not yet reconciled. After each
+move every table is compared row by row with the source, the export of the target is byte-identical to the
+source's, and voting goes on on the target with the same secret and tokens: one ballot per voter still holds, a
+retry from before the move gets its first answer, the pending check-in and the open batch are finished there.
 """
 
 from __future__ import annotations
