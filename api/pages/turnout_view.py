@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["MINIMUM_GROUP", "NOT_SAID", "TurnoutRow", "TurnoutTable", "breakdown", "suppress"]
+__all__ = ["MINIMUM_GROUP", "NOT_SAID", "TurnoutRow", "TurnoutTable", "breakdown", "group_table", "suppress"]
 
 MINIMUM_GROUP = 10
 NOT_SAID = "not-said"
@@ -35,6 +35,11 @@ class TurnoutTable:
     heading: str
     rows: tuple[TurnoutRow, ...]
     hidden: bool
+
+    @property
+    def most(self) -> int:
+        """The largest count shown (at least 1): the full length of the table's bars."""
+        return max((row.count for row in self.rows if row.count is not None), default=0) or 1
 
 
 def suppress(
@@ -77,3 +82,13 @@ def breakdown(
     table = suppress(((label or NOT_SAID, n) for label, n in counts), caption="", heading="", minimum=minimum)
     shown = {row.label: row.count for row in table.rows}
     return tuple((group, shown.get(group)) for group in (*groups, NOT_SAID))
+
+
+def group_table(
+    counts: Iterable[tuple[str | None, int]], groups: Sequence[tuple[str, str]], *, caption: str, heading: str
+) -> TurnoutTable:
+    """The table of a fixed list of groups (value, words; the last one `NOT_SAID`'s), hidden ones without a count."""
+    words = dict(groups)
+    values = [value for value, _ in groups if value != NOT_SAID]
+    rows = tuple(TurnoutRow(words[value], count) for value, count in breakdown(counts, values))
+    return TurnoutTable(caption, heading, rows, hidden=any(row.count is None for row in rows))
