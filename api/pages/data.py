@@ -83,19 +83,24 @@ async def find_receipt(intake: Intake, code: str) -> ElectionRow | None:
     election whose hash is published (one per city and year: a few dozen at most), in one query.
     """
     async with intake.sessions.begin() as session:
-        elections = (await session.execute(select(ElectionRow).where(ElectionRow.election_hash.is_not(None)))).scalars()
-        try:
-            candidates = {receipt_ballot_id(row.election_hash or "", code): row for row in elections}
-        except ValueError:
-            return None
+        query = select(ElectionRow).where(ElectionRow.election_hash.is_not(None)).order_by(ElectionRow.id)
+        candidates: dict[str, list[ElectionRow]] = {}
+        for row in (await session.execute(query)).scalars():
+            try:
+                ballot_id = receipt_ballot_id(row.election_hash or "", code)
+            except ValueError:
+                return None
+            # two elections with the same definition have the same hash, so the same ballot id for a code
+            candidates.setdefault(ballot_id, []).append(row)
         if not candidates:
             return None
-        query = select(BallotRow.election_id, BallotRow.ballot_id).where(
+        ballots = select(BallotRow.election_id, BallotRow.ballot_id).where(
             BallotRow.ballot_id.in_(list(candidates)), BallotRow.status == "counted"
         )
-        for election_id, ballot_id in (await session.execute(query)).all():
-            if candidates[ballot_id].id == election_id:
-                return candidates[ballot_id]
+        for election_id, ballot_id in (await session.execute(ballots)).all():
+            for row in candidates[ballot_id]:
+                if row.id == election_id:
+                    return row
     return None
 
 
