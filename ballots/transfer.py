@@ -3,7 +3,8 @@
 The file holds every row that belongs to the election, in id order, column by column: the election (definition,
 frozen hash, rule, result), its roll (keyed hashes only), kiosks, paper batches, ballots of every status (counted,
 kiosk check-ins still `pending`, `spoiled` and `invalid` papers), both keyings and the resolutions of every paper,
-the idempotency keys (a phone retrying across the move still gets its first answer) and the audit log. Staff
+the idempotency keys (a phone retrying across the move still gets its first answer), the participation rows
+(what residents declared, `ballots.participation`; in key order, having no id) and the audit log. Staff
 tokens that those rows name (who keyed a paper, who did what) move as their SHA-256, never as the token itself,
 so the officials' tokens keep working on the new server; no other staff token moves, nor the audit entries tied
 to no election (a staff token's creation).
@@ -32,6 +33,7 @@ from ballots.store.models import (
     KioskRow,
     PaperBatchRow,
     PaperEntryRow,
+    ParticipationRow,
     StaffTokenRow,
     VoterRow,
 )
@@ -44,10 +46,29 @@ VERSION = 1
 # In insertion order: each table's foreign keys point only to tables before it (staff first, separately).
 _TABLES: tuple[Table, ...] = tuple(
     model.__table__  # type: ignore[misc]
-    for model in (ElectionRow, VoterRow, KioskRow, PaperBatchRow, BallotRow, IdempotencyRow, PaperEntryRow, AuditEntry)
+    for model in (
+        ElectionRow,
+        VoterRow,
+        KioskRow,
+        PaperBatchRow,
+        BallotRow,
+        IdempotencyRow,
+        PaperEntryRow,
+        ParticipationRow,
+        AuditEntry,
+    )
 )
 _STAFF: Table = StaffTokenRow.__table__  # type: ignore[assignment]
 _BATCH_IDS = select(PaperBatchRow.id)
+
+
+def _has_id(table: Table) -> bool:
+    return "id" in table.c
+
+
+def _order(table: Table) -> tuple[Column[Any], ...]:
+    """A table's rows in id order; in primary key order for a table without id (`participation`)."""
+    return tuple(table.primary_key.columns)
 
 
 def _owned(table: Table, election_id: int) -> Any:  # noqa: ANN401 -- a SQLAlchemy WHERE clause
@@ -79,9 +100,11 @@ async def dump_election(connection: AsyncConnection, election_id: int) -> dict[s
     """
     tables: dict[str, list[dict[str, object]]] = {}
     for table in _TABLES:
-        query = select(table).where(_owned(table, election_id)).order_by(table.c.id)
-        rows = (await connection.execute(query)).mappings().all()
-        tables[table.name] = [{k: _encode(v) for k, v in row.items()} for row in rows]
+        query = select(table).where(_owned(table, election_id)).order_by(*_order(table))
+        rows = [{k: _encode(v) for k, v in row.items()} for row in (await connection.execute(query)).mappings()]
+        if not _has_id(table):  # text keys: the same order whatever the database's collation
+            rows.sort(key=lambda row: [str(row[c.name]) for c in _order(table)])
+        tables[table.name] = rows
     if not tables["elections"]:
         raise NotFound(f"no election with id {election_id}")
     staff_ids = {row["staff_id"] for name in ("paper_entries", "audit_log") for row in tables[name]} - {None}
@@ -141,7 +164,7 @@ async def import_election(engine: AsyncEngine, document: Mapping[str, Any]) -> i
             if rows:
                 await connection.execute(insert(table), rows)
         if engine.dialect.name == "postgresql":
-            for table in (*_TABLES, _STAFF):
+            for table in (t for t in (*_TABLES, _STAFF) if _has_id(t)):
                 await connection.execute(
                     text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), max(id)) FROM {table.name}")  # noqa: S608 -- our table names
                 )
@@ -149,7 +172,8 @@ async def import_election(engine: AsyncEngine, document: Mapping[str, Any]) -> i
 
 
 async def _refuse_taken(connection: AsyncConnection, tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> None:
-    for table in _TABLES:
+    # a table without id (participation) belongs to its election, refused below if taken
+    for table in (t for t in _TABLES if _has_id(t)):
         ids = [row["id"] for row in tables[table.name]]
         if not ids:
             continue

@@ -18,11 +18,14 @@ from api.elections.schemas import (
     ElectionCreate,
     ElectionOut,
     ElectionSummary,
+    GroupCount,
     TurnoutOut,
     TurnoutRow,
 )
 from api.errors import PUBLIC_ERRORS, STAFF_ERRORS, UPLOAD_ERRORS
+from api.pages.turnout_view import MINIMUM_GROUP, breakdown
 from ballots import elections as service
+from ballots.participation import AGE_GROUPS, GENDERS, participation_turnout
 from ballots.store import repository as repo
 from ballots.store.models import ElectionRow
 from pbvote.ballot import Ballot
@@ -129,13 +132,23 @@ class ElectionController(Controller):
 
     @get("/{election_id:int}/turnout", responses=PUBLIC_ERRORS)
     async def turnout(self, *, election_id: RowId, intake: IntakeDep) -> TurnoutOut:
-        """Counted ballots by district and channel; nothing about their content."""
+        """Counted ballots by district and channel; residents by gender and by age group, groups under 10 hidden."""
         async with intake.sessions.begin() as session:
             row = await repo.get_election(session, election_id)
             counts = await repo.turnout(session, election_id)
+            people = await participation_turnout(session, election_id)
         rows = [TurnoutRow(district=d, channel=c, ballots=n) for d, c, n in counts]
+        by_gender = breakdown([(p.gender, p.residents) for p in people], GENDERS)
+        by_age = breakdown([(p.age_group, p.residents) for p in people], AGE_GROUPS)
         return TurnoutOut(
-            election_id=election_id, status=row.status, total=sum(n for _, _, n in counts), by_district_and_channel=rows
+            election_id=election_id,
+            status=row.status,
+            total=sum(n for _, _, n in counts),
+            by_district_and_channel=rows,
+            participants=sum(p.residents for p in people),
+            minimum_group=MINIMUM_GROUP,
+            by_gender=[GroupCount(group=g, residents=n) for g, n in by_gender],
+            by_age_group=[GroupCount(group=g, residents=n) for g, n in by_age],
         )
 
     @get(

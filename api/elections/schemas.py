@@ -16,6 +16,7 @@ __all__ = [
     "ElectionOut",
     "ElectionSummary",
     "Eligibility",
+    "GroupCount",
     "ProjectIn",
     "TurnoutOut",
     "TurnoutRow",
@@ -120,13 +121,29 @@ class TurnoutRow(BaseModel):
     ballots: int
 
 
+class GroupCount(BaseModel):
+    """Residents of one group (a gender, an age group, or `not-said`); `residents` `null`: hidden."""
+
+    group: str
+    residents: int | None
+
+
 class TurnoutOut(BaseModel):
-    """Live counts (no content): the total and by district and channel."""
+    """Live counts (no content): the total and by district and channel; residents by gender and by age group.
+
+    `participants` counts the residents who took part online or at a kiosk (paper ballots belong to nobody), once
+    each whatever their re-votes; `by_gender` and `by_age_group` list every group, then `not-said`, with groups
+    under `minimum_group` residents hidden (and, when one alone would be, the next smallest with it).
+    """
 
     election_id: int
     status: str
     total: int
     by_district_and_channel: list[TurnoutRow]
+    participants: int
+    minimum_group: int
+    by_gender: list[GroupCount]
+    by_age_group: list[GroupCount]
 
 
 class ElectionSummary(BaseModel):

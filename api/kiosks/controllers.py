@@ -9,10 +9,11 @@ from api.auth.guards import ADMIN, OFFICIAL, StaffDep
 from api.deps import IntakeDep, RowId
 from api.errors import BALLOT_ERRORS, UPLOAD_ERRORS
 from api.kiosks.schemas import CheckInIn, CheckInOut, KioskIn, KioskOut, SyncIn, SyncItemOut
-from api.voting.schemas import BallotBody, ReceiptOut
+from api.voting.schemas import BallotContent, ReceiptOut
 from ballots import elections as service
 from ballots.intake import kiosk
 from ballots.intake.common import ballot_id_of
+from ballots.participation import Profile
 from ballots.store import repository as repo
 
 __all__ = ["KioskController"]
@@ -42,8 +43,11 @@ class KioskController(Controller):
         intake: IntakeDep,
         staff: StaffDep,
     ) -> CheckInOut:
-        """Check a resident in; they can no longer vote online."""
-        code = await kiosk.check_in(intake, staff, election_id, kiosk_id, data.credential.to_credential())
+        """Check a resident in; they can no longer vote online. Their optional `profile` counts in turnout only."""
+        profile = data.profile.to_profile() if data.profile is not None else Profile()
+        code = await kiosk.check_in(
+            intake, staff, election_id, kiosk_id, data.credential.to_credential(), profile=profile
+        )
         return CheckInOut(checkin=code, kiosk_id=kiosk_id)
 
     @post("/{kiosk_id:int}/checkins/{checkin:str}/ballot", dependencies={"staff": OFFICIAL}, responses=BALLOT_ERRORS)
@@ -53,7 +57,7 @@ class KioskController(Controller):
         election_id: RowId,
         kiosk_id: RowId,
         checkin: FromPath[str],
-        data: JSONBody[BallotBody],
+        data: JSONBody[BallotContent],
         intake: IntakeDep,
         staff: StaffDep,
     ) -> ReceiptOut:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.voting.schemas import BallotBody, CredentialIn
+from api.voting.schemas import BallotBody, CredentialIn, ProfileIn
 from ballots.intake.kiosk import QueuedBallot
 
 __all__ = ["CheckInIn", "CheckInOut", "KioskIn", "KioskOut", "QueuedIn", "SyncIn", "SyncItemOut"]
@@ -28,10 +28,11 @@ class KioskOut(BaseModel):
 
 
 class CheckInIn(BaseModel):
-    """The credential of a resident at the kiosk."""
+    """The credential of a resident at the kiosk and, if they choose to say, their gender and age group."""
 
     model_config = ConfigDict(extra="forbid")
     credential: CredentialIn
+    profile: ProfileIn | None = None
 
 
 class CheckInOut(BaseModel):

@@ -7,17 +7,28 @@ script shows the same messages, read from the `data-msg-*` attributes these valu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from api.pages.rendering import PageContext
+from ballots.participation import AGE_GROUPS, GENDERS, Profile
 from pbvote.ballot import Ballot
 from pbvote.election import Election
 from pbvote.money import format_amount
 from pbvote.project import Project, ProjectId
 from pbvote.validation import Reason, validate_ballot
 
-__all__ = ["BallotView", "Card", "Meter", "ballot_view", "check_choice", "localized"]
+__all__ = [
+    "BallotView",
+    "Card",
+    "Meter",
+    "age_group_choices",
+    "ballot_view",
+    "check_choice",
+    "gender_choices",
+    "localized",
+    "profile_of",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,3 +167,28 @@ def _message(  # noqa: PLR0911 -- one message per reason code
     if reason.code in {"unknown-project", "wrong-district"}:
         return page.gettext("%(project)s is not on your ballot.", project=name or reason.message)
     return reason.message
+
+
+def gender_choices(page: PageContext) -> list[tuple[str, str]]:
+    """The answers to "gender" (value, words), after "prefer not to say" (the empty value, the default)."""
+    words = {"female": page.gettext("Woman"), "male": page.gettext("Man"), "other": page.gettext("Another gender")}
+    return [(value, words[value]) for value in GENDERS]
+
+
+def age_group_choices(page: PageContext) -> list[tuple[str, str]]:
+    """The answers to "age group" (value, words), after "prefer not to say" (the empty value, the default)."""
+    words = {
+        "under-18": page.gettext("Under 18"),
+        "18-29": page.gettext("18 to 29"),
+        "30-44": page.gettext("30 to 44"),
+        "45-64": page.gettext("45 to 64"),
+        "65+": page.gettext("65 or over"),
+    }
+    return [(value, words[value]) for value in AGE_GROUPS]
+
+
+def profile_of(form: Mapping[str, object]) -> Profile:
+    """What a resident chose to say in a form (fields `gender`, `age_group`); anything else counts as not said."""
+    gender = str(form.get("gender") or "")
+    age_group = str(form.get("age_group") or "")
+    return Profile(gender if gender in GENDERS else None, age_group if age_group in AGE_GROUPS else None)

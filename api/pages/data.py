@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ballots.context import Intake
 from ballots.store import repository as repo
-from ballots.store.models import ElectionRow, KioskRow, PaperBatchRow
+from ballots.store.models import BallotRow, ElectionRow, KioskRow, PaperBatchRow
 from pbvote.election import Election
 from pbvote.errors import NotFound
 from pbvote.record.receipts import receipt_ballot_id
@@ -23,6 +23,7 @@ from pbvote.record.receipts import receipt_ballot_id
 __all__ = [
     "ElectionPage",
     "count_votes",
+    "find_receipt",
     "get_batch",
     "list_batches",
     "list_elections",
@@ -73,6 +74,34 @@ async def receipt_counted(intake: Intake, election_id: int, receipt: str) -> boo
             return False
         row = await repo.ballot_by_id(session, election_id, ballot_id)
     return row is not None and row.status == "counted"
+
+
+async def find_receipt(intake: Intake, code: str) -> ElectionRow | None:
+    """The election where a counted ballot carries this receipt code, if any; `None` too for a malformed code.
+
+    The code is never stored, only its `ballot_id` under the election's hash, so the code is tried against every
+    election whose hash is published (one per city and year: a few dozen at most), in one query.
+    """
+    async with intake.sessions.begin() as session:
+        query = select(ElectionRow).where(ElectionRow.election_hash.is_not(None)).order_by(ElectionRow.id)
+        candidates: dict[str, list[ElectionRow]] = {}
+        for row in (await session.execute(query)).scalars():
+            try:
+                ballot_id = receipt_ballot_id(row.election_hash or "", code)
+            except ValueError:
+                return None
+            # two elections with the same definition have the same hash, so the same ballot id for a code
+            candidates.setdefault(ballot_id, []).append(row)
+        if not candidates:
+            return None
+        ballots = select(BallotRow.election_id, BallotRow.ballot_id).where(
+            BallotRow.ballot_id.in_(list(candidates)), BallotRow.status == "counted"
+        )
+        for election_id, ballot_id in (await session.execute(ballots)).all():
+            for row in candidates[ballot_id]:
+                if row.id == election_id:
+                    return row
+    return None
 
 
 async def count_votes(intake: Intake, election_id: int) -> tuple[Counter[str], Counter[str]]:

@@ -2,7 +2,8 @@
 
 The token is kept in an HTTP-only, same-site cookie scoped to `/kiosk` and checked on every request through
 `ballots.staff.authenticate`, like a bearer token on the JSON API; every action goes through the intake services,
-which write the audit log.
+which write the audit log. At check-in the official may note the gender and age group the resident chooses to say
+(`ballots.participation`), recorded with the check-in.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from api.deps import IntakeDep
-from api.pages.ballot_form import ballot_election
+from api.pages.ballot_form import age_group_choices, ballot_election, gender_choices, profile_of
 from api.pages.data import list_batches, list_elections, list_kiosks, load_election
 from api.pages.paper_entry import read_numbers
 from api.pages.rendering import PageContext, page_context, render
@@ -128,7 +129,9 @@ class KioskController(Controller):
         page = page_context(request)
         kiosk_id = form_number(form, "kiosk")
         try:
-            code = await kiosk_service.check_in(intake, staff, election_id, kiosk_id, credential_of(form))
+            code = await kiosk_service.check_in(
+                intake, staff, election_id, kiosk_id, credential_of(form), profile=profile_of(form)
+            )
         except (CredentialRejected, RateLimited, ConflictError) as exc:
             extra = {"errors": [credential_problem(page, exc)], "kiosk_id": kiosk_id}
             return await _dashboard(request, page, intake, election_id, staff, extra, status_code=409)
@@ -190,6 +193,8 @@ async def _dashboard(  # noqa: PLR0917 -- the page's parts, each named at every 
         "batches": await list_batches(intake, election_id),
         "projects": _numbered(election.election, None),
         "districts": sorted(election.election.districts),
+        "genders": gender_choices(page),
+        "age_groups": age_group_choices(page),
         "errors": [],
         "checkin": "",
         "done": "",

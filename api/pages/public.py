@@ -9,14 +9,15 @@ from litestar import Controller, Request, Response, get
 from litestar.params import FromPath, FromQuery
 
 from api.deps import IntakeDep
-from api.pages.data import count_votes, list_elections, load_election, receipt_counted
+from api.pages.ballot_form import age_group_choices, gender_choices
+from api.pages.data import count_votes, find_receipt, list_elections, load_election, receipt_counted
 from api.pages.qr import qr_svg
-from api.pages.rendering import page_context, render
+from api.pages.rendering import PageContext, page_context, render
 from api.pages.results_view import result_view
-from api.pages.turnout_view import MINIMUM_GROUP, suppress
+from api.pages.turnout_view import MINIMUM_GROUP, NOT_SAID, TurnoutTable, group_table, suppress
 from api.pages.vote import receipt_url
+from ballots.participation import ParticipationCount, participation_turnout
 from ballots.store import repository as repo
-from pbvote.errors import NotFound
 
 __all__ = ["HomeController", "PublicController"]
 
@@ -56,11 +57,12 @@ class PublicController(Controller):
 
     @get("/turnout/{election_id:int}")
     async def turnout(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[str]:
-        """Ballots counted so far by district and by channel; small groups hidden."""
+        """Ballots counted so far by district and by channel, residents by gender and age group; small groups hidden."""
         election = await load_election(intake, election_id)
         page = page_context(request)
         async with intake.sessions.begin() as session:
             rows = await repo.turnout(session, election_id)
+            people = await participation_turnout(session, election_id)
         channels = {
             "online": page.gettext("Online"),
             "kiosk": page.gettext("At a kiosk"),
@@ -76,25 +78,25 @@ class PublicController(Controller):
             "election_name": election.name,
             "total": sum(count for _, _, count in rows),
             "tables": tables,
+            "participants": sum(p.residents for p in people),
+            "group_tables": _group_tables(page, people),
             "minimum": MINIMUM_GROUP,
         }
         return render(request, "turnout.html", values, page=page)
 
     @get("/receipt")
     async def receipt(
-        self, request: AnyRequest, intake: IntakeDep, election: FromQuery[int | None] = None, code: FromQuery[str] = ""
+        self, request: AnyRequest, intake: IntakeDep, election: FromQuery[str] = "", code: FromQuery[str] = ""
     ) -> Response[str]:
-        """Enter a receipt code and see whether a counted ballot carries it."""
-        found = None
+        """Enter a receipt code and see whether a counted ballot carries it, and in which election.
+
+        The code alone is enough; `election` (a link from a receipt or results page fills it in) is only shown.
+        """
         code = code.strip()
-        if election is not None and code:
-            try:
-                page_election = await load_election(intake, election)
-            except NotFound:
-                page_election = None
-            if page_election is not None and await receipt_counted(intake, election, code):
-                found = {"election_id": election, "election_name": page_election.name}
-        values = {"code": code, "election": election or "", "found": found}
+        row = await find_receipt(intake, code) if code else None
+        found = {"election_id": row.id, "election_name": row.name} if row is not None else None
+        number = election.strip()
+        values = {"code": code, "election": number if number.isdigit() else "", "found": found}
         return render(request, "receipt.html", values)
 
     @get("/vote/{election_id:int}/receipt/{receipt:str}/certificate")
@@ -117,6 +119,23 @@ class PublicController(Controller):
             "qr_svg": qr_svg(check_url, page.gettext("QR code linking to the receipt check page")),
         }
         return render(request, "certificate.html", values, page=page)
+
+
+def _group_tables(page: PageContext, people: list[ParticipationCount]) -> list[TurnoutTable]:
+    not_said = (NOT_SAID, page.gettext("Not said"))
+    by_gender = group_table(
+        [(p.gender, p.residents) for p in people],
+        [*gender_choices(page), not_said],
+        caption=page.gettext("By gender"),
+        heading=page.gettext("Gender"),
+    )
+    by_age = group_table(
+        [(p.age_group, p.residents) for p in people],
+        [*age_group_choices(page), not_said],
+        caption=page.gettext("By age group"),
+        heading=page.gettext("Age group"),
+    )
+    return [by_gender, by_age]
 
 
 class HomeController(Controller):

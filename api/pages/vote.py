@@ -1,5 +1,7 @@
 """`/vote/{election}`: a resident signs in with a voting code or census identifier, chooses, reviews, confirms.
 
+The review step also asks, optionally, the resident's gender and age group ("prefer not to say" is the
+default): they count only in turnout by gender and age group (`ballots.participation`), never with the ballot.
 Each step is a plain form POST carrying the credential in a hidden field, so the whole path works without
 JavaScript; the server checks every choice with the same rules as the intake and shows the same messages as the
 page's script. The ballot is stored by `ballots.intake.online.submit_online`, with an idempotency key per review
@@ -17,7 +19,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 
 from api.deps import IntakeDep
-from api.pages.ballot_form import ballot_view, check_choice
+from api.pages.ballot_form import age_group_choices, ballot_view, check_choice, gender_choices, profile_of
 from api.pages.data import ElectionPage, load_election, receipt_counted
 from api.pages.qr import qr_svg
 from api.pages.rendering import PageContext, page_context, render
@@ -79,7 +81,7 @@ class VoteController(Controller):
         election = await load_election(intake, election_id)
         chosen = form.getall("project", [])
         district = _district(election, form)
-        ballot = BallotInput(tuple(chosen), (), district)
+        ballot = BallotInput(tuple(chosen), (), district, profile_of(form))
         try:
             answer = await submit_online(
                 intake, election_id, credential_of(form), ballot, form.get("submission") or None
@@ -246,6 +248,8 @@ def _review_page(  # noqa: PLR0917 -- the page's parts, each named at every call
         "chosen": picked,
         "total_text": total,
         "allow_revote": election.row.allow_revote,
+        "genders": gender_choices(page),
+        "age_groups": age_group_choices(page),
         "submission": str(uuid.uuid4()),
         "errors": [],
     }

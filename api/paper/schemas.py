@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import MAX_ROW_ID
-from api.voting.schemas import BallotBody
+from api.voting.schemas import BallotContent
 from ballots.intake.paper import PaperContent
 
 __all__ = ["BatchIn", "BatchOut", "KeyedOut", "MismatchOut", "PaperIn", "ReconciledOut"]
@@ -30,7 +30,7 @@ class BatchOut(BaseModel):
     status: str
 
 
-class PaperIn(BallotBody):
+class PaperIn(BallotContent):
     """What one paper says; `spoiled` gives the reason a paper cannot be read as a ballot."""
 
     spoiled: str | None = Field(default=None, min_length=1, max_length=500)

@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ballots.intake.common import BallotInput, Credential
+from ballots.participation import Profile
 
-__all__ = ["BallotBody", "BallotIn", "CredentialIn", "ReceiptOut"]
+__all__ = ["BallotBody", "BallotContent", "BallotIn", "CredentialIn", "ProfileIn", "ReceiptOut"]
 
 _MAX_SELECTIONS = 1000
 _MAX_POINTS = 10**9
@@ -29,7 +30,22 @@ class CredentialIn(BaseModel):
         return Credential(self.kind, self.value, self.birth_year)
 
 
-class BallotBody(BaseModel):
+class ProfileIn(BaseModel):
+    """What the resident chose to say about themselves (`ballots.participation`); `null` or absent: not said.
+
+    Counted only in turnout by gender and by age group (groups under 10 hidden), never stored with the ballot.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    gender: Literal["female", "male", "other"] | None = None
+    age_group: Literal["under-18", "18-29", "30-44", "45-64", "65+"] | None = None
+
+    def to_profile(self) -> Profile:
+        """The intake's profile."""
+        return Profile(self.gender, self.age_group)
+
+
+class BallotContent(BaseModel):
     """The content of a ballot: projects chosen (best first for ordinal ballots), points, district."""
 
     model_config = ConfigDict(extra="forbid")
@@ -40,6 +56,17 @@ class BallotBody(BaseModel):
     def to_input(self) -> BallotInput:
         """The intake's ballot."""
         return BallotInput(tuple(self.selections), tuple(self.points), self.district)
+
+
+class BallotBody(BallotContent):
+    """A resident's ballot with, optionally, what they say about themselves (gender, age group)."""
+
+    profile: ProfileIn | None = None
+
+    def to_input(self) -> BallotInput:
+        """The intake's ballot, with the resident's profile."""
+        profile = self.profile.to_profile() if self.profile is not None else Profile()
+        return BallotInput(tuple(self.selections), tuple(self.points), self.district, profile)
 
 
 class BallotIn(BallotBody):

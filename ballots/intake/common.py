@@ -12,6 +12,7 @@ from ballots.context import Intake
 from ballots.credentials import keyed_hash
 from ballots.elections import census_hash, code_hash
 from ballots.errors import CredentialRejected, FieldReason, InvalidBallot
+from ballots.participation import Profile
 from ballots.store import repository as repo
 from ballots.store.models import ElectionRow, VoterRow
 from ballots.validation import field_reasons
@@ -56,6 +57,7 @@ class BallotInput:
     selections: tuple[str, ...]
     points: tuple[int, ...] = ()
     district: str | None = None
+    profile: Profile = Profile()  # noqa: RUF009 -- immutable (a frozen dataclass), safe to share
 
 
 def ballot_id_of(row: ElectionRow, code: str) -> str | None:

@@ -9,6 +9,8 @@ A check-in is a `pending` row in `ballots` holding the voter link; entering the 
 database's one-row-per-voter constraint covers both channels and a check-in racing an online vote leaves one.
 Rows hold the published `ballot_id` of the check-in code (the future receipt), never the code. A ballot queued
 offline gets a receipt derived from its kiosk and UUID (`queued_receipt`), so a resent queue answers it again.
+What a resident declares (gender, age group: `ballots.participation`) is recorded at check-in, or with a queued
+ballot, in the same transaction as the check-in row, never on the ballot row.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ballots.intake.common import (
     identify,
     voter_link,
 )
+from ballots.participation import Profile, participation_of, record_participation
 from ballots.store import repository as repo
 from ballots.store.models import ElectionRow, KioskRow, StaffTokenRow
 from pbvote.canonical import canonical_json
@@ -74,9 +77,17 @@ def _conflict(channel: str | None) -> ConflictError:
 
 
 async def check_in(
-    intake: Intake, staff: StaffTokenRow, election_id: int, kiosk_id: int, credential: Credential
+    intake: Intake,
+    staff: StaffTokenRow,
+    election_id: int,
+    kiosk_id: int,
+    credential: Credential,
+    *,
+    profile: Profile = Profile(),  # noqa: B008 -- immutable (frozen dataclass)
 ) -> str:
     """Check a resident in; returns the check-in code the kiosk enters the ballot under (it becomes the receipt).
+
+    The resident's participation, with what they declared (`profile`), is recorded in the same transaction.
 
     Raises:
         ConflictError: the resident voted online or checked in before.
@@ -94,6 +105,8 @@ async def check_in(
         if not await repo.insert_ballot(session, values, replace=False):
             existing = await repo.voter_ballot(session, election_id, link)
             raise _conflict(existing.channel if existing is not None else None)
+        participation = participation_of(intake.secret, row, voter, "kiosk", voter.district, profile)
+        await record_participation(session, [participation])
         await repo.add_audit(session, staff, "kiosk.check-in", election_id, canonical_json({"kiosk": kiosk.id}))
     return receipt
 
@@ -102,6 +115,8 @@ async def enter_ballot(
     intake: Intake, staff: StaffTokenRow, election_id: int, kiosk_id: int, *, checkin: str, ballot: BallotInput
 ) -> str:
     """Enter the ballot of a checked-in resident; returns its receipt.
+
+    `ballot.profile` is not read: what the resident declared was recorded at check-in.
 
     Raises:
         InvalidBallot: the ballot breaks the rules (every reason).
@@ -170,6 +185,8 @@ async def _sync_one(
                 if existing is not None and existing.client_uuid == item.uuid:
                     return SyncResult(item.uuid, "duplicate", receipt)
                 raise _conflict(existing.channel if existing is not None else None)
+            participation = participation_of(intake.secret, row, voter, "kiosk", checked.district, item.ballot.profile)
+            await record_participation(session, [participation])
             await repo.add_audit(
                 session, staff, "kiosk.sync", election_id, canonical_json({"kiosk": kiosk.id, "uuid": item.uuid})
             )

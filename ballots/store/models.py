@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, PrimaryKeyConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "OfficialRow",
     "PaperBatchRow",
     "PaperEntryRow",
+    "ParticipationRow",
     "RecordRow",
     "StaffTokenRow",
     "VoterRow",
@@ -186,3 +187,22 @@ class RecordRow(Base):
     election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"), primary_key=True)
     files: Mapped[bytes] = mapped_column(LargeBinary)
     manifest: Mapped[str] = mapped_column(Text)
+
+
+class ParticipationRow(Base):
+    """A resident who took part, with what they declared (`ballots.participation`); never tied to a ballot.
+
+    No autoincrement id and no time (and `WITHOUT ROWID` on SQLite), so its rows cannot be lined up with ballots.
+    """
+
+    __tablename__ = "participation"
+    __table_args__ = (
+        PrimaryKeyConstraint("election_id", "voter_key", name="pk_participation"),
+        {"sqlite_with_rowid": False},
+    )
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"))
+    voter_key: Mapped[str] = mapped_column(String(64))
+    district: Mapped[str | None] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(8))
+    gender: Mapped[str | None] = mapped_column(String(8))
+    age_group: Mapped[str | None] = mapped_column(String(8))

@@ -37,6 +37,7 @@ def test_official_checks_in_a_resident_and_records_the_ballot(site: Site, page: 
     check_page(page, "kiosk-home")
     page.get_by_role("link", name="Riverside 2026").click()
     page.get_by_label("Voting code or census identifier").fill(site.codes["riverside"][6])
+    page.get_by_label("Age group").select_option(label="65 or over")
     page.get_by_role("button", name="Check in", exact=True).click()
     expect(page.get_by_text(re.compile(rf"Checked in\. Code: {RECEIPT}"))).to_be_visible()
     entry = page.get_by_label("Project numbers, separated by spaces")

@@ -46,6 +46,10 @@ def test_resident_votes_in_english(site: Site, page: Page) -> None:
     expect(page.get_by_role("heading", name="Review your ballot")).to_be_visible()
     expect(page.locator("table.review tbody tr")).to_have_count(2)
     expect(page.locator("table.review tfoot")).to_contain_text("500,000 EUR")
+    # the two optional questions: "prefer not to say" unless the resident picks an answer
+    expect(page.get_by_label("Gender")).to_have_value("")
+    page.get_by_label("Gender").select_option(label="Woman")
+    page.get_by_label("Age group").select_option(label="30 to 44")
     check_page(page, "vote-review")
     page.get_by_role("button", name="Confirm my vote").click()
 

@@ -27,6 +27,7 @@ from ballots.store.migrate import upgrade
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 T = TypeVar("T")
 TABLES = (
+    "participation",
     "records",
     "officials",
     "audit_log",

@@ -126,10 +126,12 @@ async def dump(intake: Any) -> dict[str, list[tuple[Any, ...]]]:
         "audit_log",
         "staff_tokens",
         "officials",
+        "participation",
     )
     dumped = {}
     async with intake.sessions.begin() as session:
         for table in tables:
-            query = text(f"SELECT * FROM {table} ORDER BY id")  # noqa: S608 -- fixed table names
+            order = "election_id, voter_key" if table == "participation" else "id"  # participation has no id
+            query = text(f"SELECT * FROM {table} ORDER BY {order}")  # noqa: S608 -- fixed table names
             dumped[table] = [tuple(row) for row in (await session.execute(query)).all()]
     return dumped

@@ -23,6 +23,7 @@ TABLES = {
     "officials",
     "paper_batches",
     "paper_entries",
+    "participation",
     "records",
     "staff_tokens",
     "voters",

@@ -1,11 +1,11 @@
 """`pbvote export` / `pbvote import`: an election moved mid-vote SQLite -> PostgreSQL -> SQLite loses nothing.
 
 The election is open with online ballots (under idempotency keys), a kiosk check-in still pending, a kiosk
-ballot, a reconciled paper batch with a spoiled paper, and a second batch keyed twice with a mismatch resolved
-but not yet reconciled. After each move every table is compared row by row with the source, the export of the
-target is byte-identical to the source's, and voting goes on on the target with the same secret and tokens: one
-ballot per voter still holds, a retry from before the move gets its first answer, the pending check-in and the
-open batch are finished there.
+ballot (both check-ins with a declared gender or age group, so participation rows), a reconciled paper batch
+with a spoiled paper, and a second batch keyed twice with a mismatch resolved but not yet reconciled. After each
+move every table is compared row by row with the source, the export of the target is byte-identical to the
+source's, and voting goes on on the target with the same secret and tokens: one ballot per voter still holds, a
+retry from before the move gets its first answer, the pending check-in and the open batch are finished there.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from api.cli import main
 from api.settings import Settings
 from ballots.staff import create_token
 from ballots.store.engine import make_engine
-from ballots.transfer import _STAFF, _TABLES, _encode
+from ballots.transfer import _STAFF, _TABLES, _encode, _order
 from tests.integration.api.helpers import CITY, make_codes, open_election, vote
 from tests.integration.conftest import run_async, truncate
 
@@ -41,7 +41,7 @@ async def _rows(url):
             return {
                 table.name: [
                     {k: _encode(v) for k, v in row._mapping.items()}
-                    for row in await connection.execute(select(table).order_by(table.c.id))
+                    for row in await connection.execute(select(table).order_by(*_order(table)))
                     if table.name != "audit_log" or row.election_id is not None
                 ]
                 for table in (*_TABLES, _STAFF)
@@ -73,9 +73,9 @@ async def _voting_begins(url):
             response = await vote(client, election_id, codes[n], selections, headers={"Idempotency-Key": f"k{n}"})
             assert response.status_code == 201
             receipts.append(response.json()["receipt"])
-        credential = {"credential": {"kind": "code", "value": codes[3]}}
+        credential = {"credential": {"kind": "code", "value": codes[3]}, "profile": {"gender": "female"}}
         pending = (await client.post(f"{kiosk_base}/checkins", json=credential, headers=official)).json()["checkin"]
-        credential = {"credential": {"kind": "code", "value": codes[4]}}
+        credential = {"credential": {"kind": "code", "value": codes[4]}, "profile": {"age_group": "65+"}}
         checkin = (await client.post(f"{kiosk_base}/checkins", json=credential, headers=official)).json()["checkin"]
         entered = await client.post(
             f"{kiosk_base}/checkins/{checkin}/ballot", json={"selections": ["c"]}, headers=official
@@ -153,6 +153,8 @@ def test_move_sqlite_to_postgresql_and_back_mid_vote(tmp_path: Path, sqlite_temp
     state = run_async(_voting_begins(town))
     election_id = state["election_id"]
 
+    declared = {(row["gender"], row["age_group"]) for row in run_async(_rows(town))["participation"]}
+    assert {("female", None), (None, "65+")} <= declared  # the kiosk check-ins' declarations move with the rest
     exported = _move(town, postgres_url, election_id, tmp_path, "to-server")
     # counted so far: 3 online, 1 kiosk, 2 reconciled papers (+ the newcomer)
     assert run_async(_voting_goes_on(postgres_url, state, newcomer=5)) == 7
