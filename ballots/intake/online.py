@@ -29,6 +29,7 @@ from ballots.intake.common import (
     limit_keys,
     voter_link,
 )
+from ballots.participation import Participation, participation_of, record_participation
 from ballots.store import bulk
 from ballots.store import repository as repo
 from ballots.store.group_commit import Outcome, Work
@@ -85,6 +86,7 @@ def _request_digest(intake: Intake, credential: Credential, ballot: BallotInput)
     request: dict[str, JsonValue] = {
         "credential": [credential.kind, credential.value, credential.birth_year],
         "ballot": [list[JsonValue](ballot.selections), list[JsonValue](ballot.points), ballot.district],
+        "profile": [ballot.profile.gender, ballot.profile.age_group],
     }
     return keyed_hash(intake.secret, "request", canonical_json(request))
 
@@ -126,6 +128,7 @@ class _Checked:
 
     index: int
     submission: _Submission
+    voter: VoterRow
     values: repo.BallotValues
     body: dict[str, JsonValue]
 
@@ -191,6 +194,8 @@ class _OnlineBallots:
             if item.key is not None:
                 keys.add(item.key)
             checked.append(ready)
+        # rows in a fixed order (by voter, then by key), so concurrent batches lock them in the same order
+        checked.sort(key=lambda c: str(c.values.voter_link))
         await self._insert(session, row, checked, outcomes)
 
     def _check(
@@ -202,7 +207,7 @@ class _OnlineBallots:
         intake.limiter.check(keys)
         voter = admit(intake, row, item.credential, voters.get(hashed), keys)
         values, body = _ballot_values(intake, row, intake.election(row), voter, item)
-        return _Checked(index, item, values, body)
+        return _Checked(index, item, voter, values, body)
 
     async def _insert(
         self, session: AsyncSession, row: ElectionRow, checked: list[_Checked], outcomes: list[Outcome[Answer] | None]
@@ -220,6 +225,9 @@ class _OnlineBallots:
                     await savepoint.rollback()
                     checked = [c for c in checked if c.submission.key not in taken]  # the taken ones: again
                     continue
+                await record_participation(
+                    session, [_participation(row, c.voter, c.submission, c.values) for c in winners]
+                )
             losers = [c for c in checked if c.values.voter_link not in stored]
             channels = await bulk.voter_channels(session, row.id, [str(c.values.voter_link) for c in losers])
             for ready in losers:
@@ -238,14 +246,21 @@ async def _store_one(intake: Intake, session: AsyncSession, item: _Submission) -
     election = intake.election(row)
     voter = await identify(intake, session, row, item.credential)
     values, body = _ballot_values(intake, row, election, voter, item)
-    if item.key is not None and not await repo.insert_idempotent(
-        session, row.id, item.key, digest=item.digest, status_code=201, body=canonical_json(body)
-    ):
-        raise _KeyTaken
+    # the ballot first, then the key, as a batch does: two transactions lock the two rows in the same order
     if not await repo.insert_ballot(session, values, replace=row.allow_revote):
         existing = await repo.voter_ballot(session, row.id, str(values.voter_link))
         raise _already_voted(existing.channel if existing is not None else None)
+    if item.key is not None and not await repo.insert_idempotent(
+        session, row.id, item.key, digest=item.digest, status_code=201, body=canonical_json(body)
+    ):
+        raise _KeyTaken  # the transaction rolls back, and the ballot with it
+    await record_participation(session, [_participation(row, voter, item, values)])
     return Answer(201, body)
+
+
+def _participation(row: ElectionRow, voter: VoterRow, item: _Submission, values: repo.BallotValues) -> Participation:
+    """Who took part (counted once per resident, a re-vote adds nothing), apart from the ballot."""
+    return participation_of(item.intake.secret, row, voter, "online", values.district, item.ballot.profile)
 
 
 def _ballot_values(

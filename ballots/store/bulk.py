@@ -73,7 +73,7 @@ async def insert_idempotents(
         return set()
     rows = [
         {"election_id": election_id, "key": key, "request_digest": digest, "status_code": 201, "body": body}
-        for key, digest, body in answers
+        for key, digest, body in sorted(answers)
     ]
     statement = insert_statement(session, IdempotencyRow.__table__).on_conflict_do_nothing()  # type: ignore[arg-type]
     connection = await session.connection()
