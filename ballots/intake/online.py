@@ -33,7 +33,7 @@ from ballots.participation import Participation, participation_of, record_partic
 from ballots.store import bulk
 from ballots.store import repository as repo
 from ballots.store.group_commit import Outcome, Work
-from ballots.store.models import ElectionRow, VoterRow
+from ballots.store.models import ElectionRow, IdempotencyRow, VoterRow
 from pbvote.canonical import JsonValue, canonical_json
 from pbvote.election import Election
 from pbvote.errors import ConflictError, NotFound
@@ -70,10 +70,7 @@ async def submit_online(
     if idempotency_key is None:
         return await _submit(intake, election_id, credential, ballot, key=None, digest="")
     digest = _request_digest(intake, credential, ballot)
-    stored = await _replay(intake, election_id, idempotency_key, digest)
-    if stored is not None:
-        return stored
-    try:
+    try:  # a key answered before is replayed inside the ballot's own transaction (in a batch, one lookup for all)
         return await _submit(intake, election_id, credential, ballot, key=idempotency_key, digest=digest)
     except _KeyTaken:
         stored = await _replay(intake, election_id, idempotency_key, digest)
@@ -94,8 +91,15 @@ def _request_digest(intake: Intake, credential: Credential, ballot: BallotInput)
 async def _replay(intake: Intake, election_id: int, key: str, digest: str) -> Answer | None:
     async with intake.sessions.begin() as session:
         row = await repo.find_idempotent(session, election_id, key)
-    if row is None:
-        return None
+    return None if row is None else _replayed(row, digest)
+
+
+def _replayed(row: IdempotencyRow, digest: str) -> Answer:
+    """The answer stored under an idempotency key, for a retry of the same request.
+
+    Raises:
+        ConflictError: the key was used for a different request.
+    """
     if row.request_digest != digest:
         raise ConflictError("this Idempotency-Key was already used for a different ballot")
     return Answer(row.status_code, json.loads(row.body), replayed=True)
@@ -175,6 +179,9 @@ class _OnlineBallots:
             for index, _ in items:
                 outcomes[index] = Outcome(error=NotFound(str(exc)))
             return
+        answered = await bulk.find_idempotents(session, election_id, [i.key for _, i in items if i.key is not None])
+        if answered:
+            items = self._replay_answered(items, answered, outcomes)
         hashes = {index: item.credential.hashed(item.intake.secret, election_id) for index, item in items}
         voters = await bulk.find_voters(session, election_id, list(hashes.values()))
         checked: list[_Checked] = []
@@ -197,6 +204,25 @@ class _OnlineBallots:
         # rows in a fixed order (by voter, then by key), so concurrent batches lock them in the same order
         checked.sort(key=lambda c: str(c.values.voter_link))
         await self._insert(session, row, checked, outcomes)
+
+    @staticmethod
+    def _replay_answered(
+        items: list[tuple[int, _Submission]],
+        answered: dict[str, IdempotencyRow],
+        outcomes: list[Outcome[Answer] | None],
+    ) -> list[tuple[int, _Submission]]:
+        """Answer the retries of requests answered before; the others remain to be checked."""
+        remaining = []
+        for index, item in items:
+            row = answered.get(item.key) if item.key is not None else None
+            if row is None:
+                remaining.append((index, item))
+                continue
+            try:
+                outcomes[index] = Outcome(value=_replayed(row, item.digest))
+            except ConflictError as exc:
+                outcomes[index] = Outcome(error=exc)
+        return remaining
 
     def _check(
         self, row: ElectionRow, item: _Submission, index: int, hashed: str, voters: dict[str, VoterRow]
@@ -242,6 +268,10 @@ _ONLINE_BALLOTS = _OnlineBallots()
 
 async def _store_one(intake: Intake, session: AsyncSession, item: _Submission) -> Answer:
     row = await repo.get_election(session, item.election_id, share_lock=True)
+    if item.key is not None:
+        stored = await repo.find_idempotent(session, row.id, item.key)
+        if stored is not None:
+            return _replayed(stored, item.digest)
     check_open(row)
     election = intake.election(row)
     voter = await identify(intake, session, row, item.credential)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ballots.store.models import BallotRow, IdempotencyRow, VoterRow
 from ballots.store.repository import BallotValues, insert_statement
 
-__all__ = ["find_voters", "insert_ballots", "insert_idempotents", "voter_channels"]
+__all__ = ["find_idempotents", "find_voters", "insert_ballots", "insert_idempotents", "voter_channels"]
 
 
 async def find_voters(session: AsyncSession, election_id: int, hashes: Sequence[str]) -> dict[str, VoterRow]:
@@ -59,6 +59,14 @@ async def voter_channels(session: AsyncSession, election_id: int, links: Sequenc
         BallotRow.election_id == election_id, BallotRow.voter_link.in_(set(links))
     )
     return {link: channel for link, channel in (await session.execute(query)).all() if link is not None}
+
+
+async def find_idempotents(session: AsyncSession, election_id: int, keys: Sequence[str]) -> dict[str, IdempotencyRow]:
+    """The answers stored under these idempotency keys, by key (keys never used are absent)."""
+    if not keys:
+        return {}
+    query = select(IdempotencyRow).where(IdempotencyRow.election_id == election_id, IdempotencyRow.key.in_(set(keys)))
+    return {row.key: row for row in (await session.execute(query)).scalars()}
 
 
 async def insert_idempotents(
