@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballots.store.models import BallotRow, IdempotencyRow, VoterRow
-from ballots.store.repository import BallotValues, insert_statement
+from ballots.store.repository import BallotValues, ballot_insert, insert_statement
 
 __all__ = ["find_idempotents", "find_voters", "insert_ballots", "insert_idempotents", "voter_channels"]
 
@@ -36,18 +36,9 @@ async def insert_ballots(session: AsyncSession, rows: Sequence[BallotValues], *,
         return set()
     if len({row.voter_link for row in rows}) != len(rows):
         raise ValueError("insert_ballots needs ballots of distinct voters")  # one statement may not hit a row twice
-    statement = insert_statement(session, BallotRow.__table__)  # type: ignore[arg-type]
-    if replace:
-        changes = {k: statement.excluded[k] for k in ("ballot_id", "district", "selections", "points")}
-        statement = statement.on_conflict_do_update(
-            index_elements=["election_id", "voter_link"],
-            set_=changes,
-            where=(BallotRow.channel == "online") & (BallotRow.status == "counted"),
-        )
-    else:
-        statement = statement.on_conflict_do_nothing()
     connection = await session.connection()
-    result = await connection.execute(statement.returning(BallotRow.voter_link), [row.as_row() for row in rows])
+    statement = ballot_insert(session, replace=replace)
+    result = await connection.execute(statement, [row.as_row() for row in rows])
     return {link for (link,) in result.all() if link is not None}
 
 

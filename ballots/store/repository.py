@@ -34,6 +34,7 @@ __all__ = [
     "analyze_roll",
     "ballot_by_id",
     "ballot_by_uuid",
+    "ballot_insert",
     "counted_ballots",
     "enter_checked_in",
     "find_idempotent",
@@ -156,8 +157,17 @@ async def insert_ballot(session: AsyncSession, values: BallotValues, *, replace:
     Returns:
         Whether the ballot was stored; `False` means the voter's row exists and was left as it was.
     """
-    row = values.as_row()
-    statement = insert_statement(session, BallotRow.__table__).values(row)  # type: ignore[arg-type]
+    result = await session.execute(ballot_insert(session, replace=replace).values(values.as_row()))
+    return result.scalar_one_or_none() is not None
+
+
+def ballot_insert(session: AsyncSession, *, replace: bool) -> postgresql.Insert | sqlite.Insert:
+    """The INSERT of ballots, `RETURNING voter_link` for each row stored.
+
+    A voter who has a row keeps it, unless `replace` and it is a counted online ballot, which the new one replaces
+    (a re-vote).
+    """
+    statement = insert_statement(session, BallotRow.__table__)  # type: ignore[arg-type]
     if replace:
         changes = {k: statement.excluded[k] for k in ("ballot_id", "district", "selections", "points")}
         statement = statement.on_conflict_do_update(
@@ -167,8 +177,7 @@ async def insert_ballot(session: AsyncSession, values: BallotValues, *, replace:
         )
     else:
         statement = statement.on_conflict_do_nothing()
-    result = await session.execute(statement.returning(BallotRow.id))
-    return result.scalar_one_or_none() is not None
+    return statement.returning(BallotRow.voter_link)  # type: ignore[return-value]
 
 
 async def voter_ballot(session: AsyncSession, election_id: int, voter_link: str) -> BallotRow | None:
