@@ -12,6 +12,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie, FormMultiDict
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Redirect
 
@@ -32,7 +33,17 @@ from pbvote.election import Election
 from pbvote.errors import ConflictError
 from pbvote.project import Project
 
-__all__ = ["STAFF_COOKIE", "KioskController", "form_number", "form_text", "kiosk_form", "signed_in"]
+__all__ = [
+    "KIOSK_PAGES",
+    "STAFF_COOKIE",
+    "KioskController",
+    "NotSignedIn",
+    "Official",
+    "form_number",
+    "form_text",
+    "kiosk_form",
+    "signed_in",
+]
 
 STAFF_COOKIE = "pbvote_staff"
 AnyRequest = Request[Any, Any, Any]
@@ -49,6 +60,36 @@ async def signed_in(request: AnyRequest, intake: Intake) -> StaffTokenRow | None
     except StaffError:
         return None
     return staff if staff.role in _OFFICIALS else None
+
+
+class NotSignedIn(Exception):
+    """The request carries no valid kiosk sign-in: the page sends the browser to the sign-in form."""
+
+
+async def provide_official(request: AnyRequest, intake: IntakeDep) -> StaffTokenRow:
+    """The signed-in official, for a kiosk page that needs one.
+
+    Raises:
+        NotSignedIn: no cookie, an unknown or revoked token, or a role that does not work a kiosk.
+    """
+    staff = await signed_in(request, intake)
+    if staff is None:
+        raise NotSignedIn
+    return staff
+
+
+def _to_sign_in(_: AnyRequest, __: NotSignedIn) -> Response[Any]:
+    return Redirect("/kiosk", status_code=303)
+
+
+Official = NamedDependency[StaffTokenRow]
+"""The signed-in official, as a kiosk page handler's `official` parameter."""
+KIOSK_PAGES: dict[str, Any] = {
+    "dependencies": {"official": Provide(provide_official)},
+    "exception_handlers": {NotSignedIn: _to_sign_in},
+}
+"""A kiosk page controller's settings: a handler taking `official` runs only for a signed-in official (checked
+before the form is read); anyone else is sent to the sign-in form."""
 
 
 async def kiosk_form(request: AnyRequest) -> FormMultiDict:
@@ -78,6 +119,8 @@ class KioskController(Controller):
 
     path = "/kiosk"
     include_in_schema = False
+    dependencies = KIOSK_PAGES["dependencies"]
+    exception_handlers = KIOSK_PAGES["exception_handlers"]
 
     @get("/")
     async def home(self, request: AnyRequest, intake: IntakeDep) -> Response[str]:
@@ -112,40 +155,40 @@ class KioskController(Controller):
         return Redirect("/kiosk", status_code=303, cookies=[cookie])
 
     @get("/{election_id:int}")
-    async def election(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[Any]:
+    async def election(
+        self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep, official: Official
+    ) -> Response[Any]:
         """Check-in and paper batches of one election."""
-        staff = await signed_in(request, intake)
-        if staff is None:
-            return Redirect("/kiosk", status_code=303)
-        return await _dashboard(request, page_context(request), intake, election_id, staff, {})
+        return await _dashboard(request, page_context(request), intake, election_id, official, {})
 
     @post("/{election_id:int}/checkin")
-    async def check_in(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[Any]:
+    async def check_in(
+        self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep, official: Official
+    ) -> Response[Any]:
         """Check a resident in at a kiosk; the page then takes their ballot."""
-        staff = await signed_in(request, intake)
-        if staff is None:
-            return Redirect("/kiosk", status_code=303)
         form = await kiosk_form(request)
         page = page_context(request)
         kiosk_id = form_number(form, "kiosk")
         try:
             code = await kiosk_service.check_in(
-                intake, staff, election_id, kiosk_id, credential_of(form), profile=profile_of(form)
+                intake, official, election_id, kiosk_id, credential_of(form), profile=profile_of(form)
             )
         except (CredentialRejected, RateLimited, ConflictError) as exc:
             extra = {"errors": [credential_problem(page, exc)], "kiosk_id": kiosk_id}
-            return await _dashboard(request, page, intake, election_id, staff, extra, status_code=409)
+            return await _dashboard(request, page, intake, election_id, official, extra, status_code=409)
         extra = {"checkin": code, "kiosk_id": kiosk_id}
-        return await _dashboard(request, page, intake, election_id, staff, extra)
+        return await _dashboard(request, page, intake, election_id, official, extra)
 
     @post("/{election_id:int}/checkin/{checkin:str}/ballot")
     async def enter(
-        self, request: AnyRequest, election_id: FromPath[int], checkin: FromPath[str], intake: IntakeDep
+        self,
+        request: AnyRequest,
+        election_id: FromPath[int],
+        checkin: FromPath[str],
+        intake: IntakeDep,
+        official: Official,
     ) -> Response[Any]:
         """Enter the ballot of a checked-in resident, typed as project numbers."""
-        staff = await signed_in(request, intake)
-        if staff is None:
-            return Redirect("/kiosk", status_code=303)
         form = await kiosk_form(request)
         page = page_context(request)
         election = await load_election(intake, election_id)
@@ -157,7 +200,7 @@ class KioskController(Controller):
             try:
                 await kiosk_service.enter_ballot(
                     intake,
-                    staff,
+                    official,
                     election_id,
                     kiosk_id,
                     checkin=checkin,
@@ -167,9 +210,9 @@ class KioskController(Controller):
                 errors = [str(exc)]
         if errors:
             extra = {"checkin": checkin, "kiosk_id": kiosk_id, "errors": errors, "numbers": form.get("numbers")}
-            return await _dashboard(request, page, intake, election_id, staff, extra, status_code=422)
+            return await _dashboard(request, page, intake, election_id, official, extra, status_code=422)
         done = page.gettext("Ballot recorded. Receipt: %(receipt)s", receipt=checkin)
-        return await _dashboard(request, page, intake, election_id, staff, {"done": done, "kiosk_id": kiosk_id})
+        return await _dashboard(request, page, intake, election_id, official, {"done": done, "kiosk_id": kiosk_id})
 
 
 async def _dashboard(  # noqa: PLR0917 -- the page's parts, each named at every call

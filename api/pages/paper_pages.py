@@ -17,7 +17,7 @@ from litestar.response import Redirect
 from api.deps import IntakeDep
 from api.pages.ballot_form import ballot_election
 from api.pages.data import get_batch, load_election
-from api.pages.kiosk import form_number, form_text, kiosk_form, signed_in
+from api.pages.kiosk import KIOSK_PAGES, Official, form_number, form_text, kiosk_form
 from api.pages.paper_entry import read_numbers
 from api.pages.rendering import PageContext, page_context, render
 from ballots.context import Intake
@@ -38,20 +38,19 @@ class PaperController(Controller):
 
     path = "/kiosk/{election_id:int}/batches"
     include_in_schema = False
+    dependencies = KIOSK_PAGES["dependencies"]
+    exception_handlers = KIOSK_PAGES["exception_handlers"]
 
     @post("/")
-    async def open(self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep) -> Response[Any]:
+    async def open(
+        self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep, official: Official
+    ) -> Response[Any]:
         """Open a batch with its envelope count."""
-        staff = await signed_in(request, intake)
-        if staff is None:
-            return Redirect("/kiosk", status_code=303)
         form = await kiosk_form(request)
-        count = str(form.get("envelopes") or "").strip()
-        kiosk = str(form.get("kiosk") or "").strip()
-        label = str(form.get("label") or "").strip() or "batch"
-        envelopes = int(count) if count.isdigit() else 0
+        label = form_text(form, "label") or "batch"
+        envelopes, kiosk_id = form_number(form, "envelopes"), form_number(form, "kiosk") or None
         batch = await paper.open_batch(
-            intake, staff, election_id, label=label, envelope_count=envelopes, kiosk_id=int(kiosk) if kiosk else None
+            intake, official, election_id, label=label, envelope_count=envelopes, kiosk_id=kiosk_id
         )
         return Redirect(f"/kiosk/{election_id}/batches/{batch.id}", status_code=303)
 
@@ -62,25 +61,25 @@ class PaperController(Controller):
         election_id: FromPath[int],
         batch_id: FromPath[int],
         intake: IntakeDep,
+        official: Official,
         seq: FromQuery[int] = 1,
         district: FromQuery[str] = "",
     ) -> Response[Any]:
         """The keying form for paper `seq`, the batch's status, and for a coordinator its mismatches."""
-        staff = await signed_in(request, intake)
-        if staff is None:
-            return Redirect("/kiosk", status_code=303)
         page = page_context(request)
         extra = {"seq": seq, "district": district}
-        return await _batch_page(request, page, intake, staff, election_id, batch_id, extra)
+        return await _batch_page(request, page, intake, official, election_id, batch_id, extra)
 
     @post("/{batch_id:int}/papers")
     async def key(
-        self, request: AnyRequest, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep
+        self,
+        request: AnyRequest,
+        election_id: FromPath[int],
+        batch_id: FromPath[int],
+        intake: IntakeDep,
+        official: Official,
     ) -> Response[Any]:
         """Key one paper, then show the next one."""
-        staff = await signed_in(request, intake)
-        if staff is None:
-            return Redirect("/kiosk", status_code=303)
         form = await kiosk_form(request)
         page = page_context(request)
         election = await load_election(intake, election_id)
@@ -92,31 +91,30 @@ class PaperController(Controller):
         extra: dict[str, Any] = {"seq": seq, "district": district or "", "numbers": typed}
         if keyed.slips:
             extra["errors"] = list(keyed.slips)
-            return await _batch_page(request, page, intake, staff, election_id, batch_id, extra, status_code=422)
+            return await _batch_page(request, page, intake, official, election_id, batch_id, extra, status_code=422)
         content = paper.PaperContent(BallotInput(keyed.selections, (), district), spoiled or None)
         try:
-            number = await paper.key_paper(intake, staff, election_id, batch_id, seq=seq, content=content)
+            number = await paper.key_paper(intake, official, election_id, batch_id, seq=seq, content=content)
         except (ConflictError, InvalidElection) as exc:
             extra["errors"] = [str(exc)]
-            return await _batch_page(request, page, intake, staff, election_id, batch_id, extra, status_code=409)
+            return await _batch_page(request, page, intake, official, election_id, batch_id, extra, status_code=409)
         saved = page.gettext("Paper %(seq)s saved (keying %(number)s).", seq=seq, number=number)
         notes = [saved, *keyed.warnings]
         next_extra = {"seq": seq + 1, "district": district or "", "saved": notes}
-        return await _batch_page(request, page, intake, staff, election_id, batch_id, next_extra)
+        return await _batch_page(request, page, intake, official, election_id, batch_id, next_extra)
 
     @post("/{batch_id:int}/papers/{seq:int}/resolution")
     async def resolve(
         self,
+        *,
         request: AnyRequest,
         election_id: FromPath[int],
         batch_id: FromPath[int],
         seq: FromPath[int],
         intake: IntakeDep,
+        official: Official,
     ) -> Response[Any]:
         """A coordinator's reading of a paper whose keyings differ."""
-        staff = await signed_in(request, intake)
-        if staff is None:
-            return Redirect("/kiosk", status_code=303)
         form = await kiosk_form(request)
         page = page_context(request)
         election = await load_election(intake, election_id)
@@ -125,31 +123,33 @@ class PaperController(Controller):
         keyed = read_numbers(page, election.election, district, "" if spoiled is not None else str(form.get("numbers")))
         if keyed.slips:
             extra = {"errors": list(keyed.slips)}
-            return await _batch_page(request, page, intake, staff, election_id, batch_id, extra, status_code=422)
+            return await _batch_page(request, page, intake, official, election_id, batch_id, extra, status_code=422)
         content = paper.PaperContent(BallotInput(keyed.selections, (), district), spoiled or None)
         try:
-            await paper.resolve_paper(intake, staff, election_id, batch_id, seq=seq, content=content)
+            await paper.resolve_paper(intake, official, election_id, batch_id, seq=seq, content=content)
         except (Forbidden, ConflictError, InvalidElection) as exc:
             return await _batch_page(
-                request, page, intake, staff, election_id, batch_id, {"errors": [str(exc)]}, status_code=409
+                request, page, intake, official, election_id, batch_id, {"errors": [str(exc)]}, status_code=409
             )
         return Redirect(f"/kiosk/{election_id}/batches/{batch_id}", status_code=303)
 
     @post("/{batch_id:int}/reconcile")
     async def reconcile(
-        self, request: AnyRequest, election_id: FromPath[int], batch_id: FromPath[int], intake: IntakeDep
+        self,
+        request: AnyRequest,
+        election_id: FromPath[int],
+        batch_id: FromPath[int],
+        intake: IntakeDep,
+        official: Official,
     ) -> Response[Any]:
         """Count a batch whose papers are all keyed twice alike or resolved (coordinators only)."""
-        staff = await signed_in(request, intake)
-        if staff is None:
-            return Redirect("/kiosk", status_code=303)
         await kiosk_form(request)
         page = page_context(request)
         try:
-            counts = await paper.reconcile_batch(intake, staff, election_id, batch_id)
+            counts = await paper.reconcile_batch(intake, official, election_id, batch_id)
         except (Forbidden, ConflictError) as exc:
             return await _batch_page(
-                request, page, intake, staff, election_id, batch_id, {"errors": [str(exc)]}, status_code=409
+                request, page, intake, official, election_id, batch_id, {"errors": [str(exc)]}, status_code=409
             )
         done = page.gettext(
             "Batch reconciled: %(counted)s counted, %(spoiled)s spoiled, %(invalid)s invalid.",
@@ -157,7 +157,7 @@ class PaperController(Controller):
             spoiled=counts["spoiled"],
             invalid=counts["invalid"],
         )
-        return await _batch_page(request, page, intake, staff, election_id, batch_id, {"saved": [done]})
+        return await _batch_page(request, page, intake, official, election_id, batch_id, {"saved": [done]})
 
 
 async def _batch_page(  # noqa: PLR0917 -- the page's parts, each named at every call
