@@ -41,9 +41,9 @@ class Solver:
         """Prepare the fast path's arrays once."""
         return cls(instance, FastInstance.of(instance))
 
-    def order(self, start: Fraction) -> FastRun:
-        """The fast run at voter budget `start`."""
-        return run_fast_full(self.fast, start)
+    def order(self, start: Fraction, below: FastRun | None = None) -> FastRun:
+        """The fast run at voter budget `start`, sped up by a run `below` at a lower one (`run_fast_full`)."""
+        return run_fast_full(self.fast, start, below)
 
     def run(self, start: Fraction, fast: FastRun | None = None) -> MesRun:
         """The exact run at voter budget `start` (the published details), from its fast run when known."""
@@ -55,15 +55,17 @@ def run_add1(solver: Solver) -> tuple[int, MesRun]:
     """Raise the voter budget one unit at a time; the number of raises kept and the exact final run.
 
     Complexity: one MES run per raise, except over calm stretches (see `_calm_raises`), which are crossed in
-    one step; the number of raises is at most about the largest project cost.
+    one step; the number of raises is at most about the largest project cost. Each run is given the one before
+    (`run_fast_full`'s `below`), so the rounds they share price about half as many projects.
     """
     instance = solver.instance
     start = Fraction(instance.budget, max(instance.voters, 1))
     supported = {j for j in range(instance.projects) if solver.fast.groups[j].size}
     kept, kept_run = 0, None
     raises = 0
+    run = None
     while True:
-        run = solver.order(start + raises)
+        run = solver.order(start + raises, run)
         if sum(instance.costs[j] for j in run.order) > instance.budget:
             break
         kept, kept_run = raises, run
