@@ -28,14 +28,17 @@ _PASSES = 8
 """Water-filling passes before falling back to a sort (each pass adds at least one share that runs out)."""
 
 Floats = npt.NDArray[np.float64]
-Note = tuple[float, float, float]
-"""`(rho, money, paying)`: a project's float rho, its supporters' money, and the utility of those paying in full.
+Note = tuple[float, float, float, Floats | None]
+"""`(rho, money, paying, weights)` for a project priced: its float rho, the money of the supporters who run out at
+that rho (`weights`: each supporter's weight if they run out, else 0; `None` when nobody does), and the utility
+of those who pay in full. For a project found unaffordable: `(inf, all its supporters' money, 0, their weights)`.
 
-A note taken at voter budget `b` after rounds `R` bounds the rho at any higher voter budget after the same rounds:
-there every budget is at least what it was (by induction on `R`: each round's rho is at most what it was, so
-each payer keeps at least as much), so with `D` the supporters' extra money, `F'(x) <= F(x) + D` for
-`F(x) = sum of min(budget, x * utility)`; `F` is concave and rises by at least `paying` per unit below the rho,
-so `F'` cannot reach the cost below `rho - D / paying`.
+A note taken at voter budget `b` after rounds `R` bounds the rho at any higher voter budget after the same rounds.
+There every budget is at least what it was (by induction on `R`: each round's rho is at most what it was, so each
+payer keeps at least as much). Let `F(x)` be the sum of `min(budget, x * utility)` over the supporters then and
+`F'(x)` now. Below the noted rho, a supporter who paid in full pays `x * utility` either way, so only those who
+ran out can pay more: `F'(x) <= F(x) + D`, `D` their extra money. `F` is concave and rises by at least `paying`
+per unit of `x` below the rho, so `F'` cannot reach the cost below `rho - D / paying`.
 """
 Notes = dict[int, Note]
 
@@ -115,34 +118,35 @@ def price(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes
     weights = fast.weights[j]
     if not np.count_nonzero(ratio < rho * (1 + MARGIN)):
         if notes is not None:
-            notes[j] = (rho, float(np.dot(weights, held)), fast.totals[j])
+            notes[j] = (rho, 0.0, fast.totals[j], None)
         return rho  # everyone clearly pays the equal share, so the money clearly covers the cost
     money = float(np.dot(weights, held))
     try:
         _check_money(money, cost)
     except _Unaffordable:
         if notes is not None:
-            notes[j] = (np.inf, money, 0.0)
+            notes[j] = (np.inf, money, 0.0, weights)
         return None
     out = ratio < max(rho, floor)
     count = int(np.count_nonzero(out))
     for _ in range(_PASSES):
         paying = fast.totals[j] - float(fast.weighted[j][out].sum())
-        rho = (cost - float(np.dot(weights[out], held[out]))) / paying
+        paid_out = float(np.dot(weights[out], held[out]))
+        rho = (cost - paid_out) / paying
         grown = ratio < rho
         grown_count = int(np.count_nonzero(grown))
         if grown_count == count:  # the set only grows, so an equal count is the same set: a fixed point
             if notes is not None:
-                notes[j] = (rho, money, paying)
+                notes[j] = (rho, paid_out, paying, weights * grown)
             return rho
         out, count = grown, grown_count
     return _price_sorted(cost, ratio, weights * held, fast.weighted[j])
 
 
 def _per_utility(note: Note, uniform: float) -> Note:
-    """`cap`'s note (a cap, money, voters) as a price's (rho, money, utility) when every utility is `uniform`."""
-    most, money, voters = note
-    return most / uniform, money, voters * uniform
+    """`cap`'s note (a cap, money, voters, weights) as a price's when every utility is `uniform`."""
+    most, money, voters, weights = note
+    return most / uniform, money, voters * uniform, weights
 
 
 def _check_money(money: float, cost: float) -> None:
@@ -158,7 +162,7 @@ def cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes: 
 
     Each pass sums the money and the voters of those below the cap in one matrix product; the set below only
     grows, so an unchanged number of voters below (an exact integer in floats) is the fixed point. `notes`
-    gets `(cap, money, voters paying the cap)` (`price` turns it into a `Note`).
+    gets `(cap, money of those below it, voters paying it, weights of those below)` (`price` makes it a `Note`).
     """
     cost = float(fast.instance.costs[j])
     held = budgets[fast.groups[j]]
@@ -170,17 +174,18 @@ def cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes: 
         _check_money(money, cost)
     except _Unaffordable:
         if notes is not None:
-            notes[j] = (np.inf, money, 0.0)
+            notes[j] = (np.inf, money, 0.0, fast.weights[j])
         return None
     sums: list[float] = (both @ (held < max(cost / voters, floor))).tolist()
     paid_out, voters_out = sums
     for _ in range(_PASSES):
         cap = (cost - paid_out) / (voters - voters_out)
-        sums = (both @ (held < cap)).tolist()
+        below = held < cap
+        sums = (both @ below).tolist()
         grown_paid, grown_voters = sums
         if grown_voters == voters_out:
             if notes is not None:
-                notes[j] = (cap, money, voters - voters_out)
+                notes[j] = (cap, grown_paid, voters - voters_out, fast.weights[j] * below if grown_voters else None)
             return cap
         paid_out, voters_out = grown_paid, grown_voters
     return _price_sorted(cost, held, paid.copy(), fast.weights[j])
@@ -200,12 +205,14 @@ def _price_sorted(cost: float, ratio: Floats, paid: Floats, weighted: Floats) ->
 def bound(fast: FastInstance, j: int, budgets: Floats, note: Note) -> float | None:
     """A lower bound on `j`'s rho now from a `Note` taken after the same rounds at a lower voter budget.
 
-    `None` when `j` is clearly unaffordable now. Two numpy calls, against a dozen for `price`.
+    `None` when `j` is clearly unaffordable now. At most two numpy calls, against a dozen for `price`.
     """
-    rho, money, paying = note
-    now = float(np.dot(fast.weights[j], budgets[fast.groups[j]]))
+    rho, money, paying, weights = note
+    if weights is None:
+        return rho  # nobody ran out: the price was cost / total utility, the least it can be
+    now = float(np.dot(weights, budgets[fast.groups[j]]))
+    if paying:
+        return rho - max(now - money, 0.0) / paying
     if now < fast.instance.costs[j] * (1 - MARGIN):
         return None
-    if not paying:  # noted unaffordable, but the extra money may be enough now
-        return -np.inf
-    return rho - max(now - money, 0.0) / paying
+    return -np.inf  # noted unaffordable, but the extra money may be enough now
