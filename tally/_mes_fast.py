@@ -176,6 +176,21 @@ class FastRun:
     notes: tuple[Notes, ...] = ()
 
 
+def _pay(fast: FastInstance, j: int, rho: float, budgets: Floats, *, calm: bool) -> bool:
+    """Each supporter of `j` pays `min(budget, rho * utility)`; whether the run is still calm (see `FastRun`)."""
+    groups = fast.groups[j]
+    held = budgets[groups]
+    uniform = fast.uniform[j]
+    share = rho * uniform if uniform else rho * fast.utilities[j]
+    calm = calm and not np.count_nonzero(held < share * (1 + MARGIN))
+    if uniform:  # max(held - share, 0) is held - min(held, share), in two calls on a scalar share
+        np.subtract(held, share, out=held)
+        budgets[groups] = np.maximum(held, 0.0, out=held)
+    else:
+        budgets[groups] = held - np.minimum(held, share)
+    return calm
+
+
 def run_fast(fast: FastInstance, start: Fraction) -> tuple[tuple[int, ...], Ties]:
     """The funding order of MES at voter budget `start`, and the exact ties broken on the way."""
     run = run_fast_full(fast, start)
@@ -223,11 +238,7 @@ def run_fast_full(fast: FastInstance, start: Fraction, below: FastRun | None = N
         if j is None:
             return FastRun(tuple(order), tuple(ties), calm, top, start, tuple(kept))
         rho = last.pop(j)
-        groups = fast.groups[j]
-        held = budgets[groups]
-        share = rho * fast.utilities[j]
-        calm = calm and not np.count_nonzero(held < share * (1 + MARGIN))
+        calm = _pay(fast, j, rho, budgets, calm=calm)
         top = max(top, rho)
-        budgets[groups] = held - np.minimum(held, share)
         same = same and below is not None and r < len(below.order) and below.order[r] == j
         order.append(j)
