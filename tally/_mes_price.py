@@ -28,10 +28,10 @@ _PASSES = 8
 """Water-filling passes before falling back to a sort (each pass adds at least one share that runs out)."""
 
 Floats = npt.NDArray[np.float64]
-Note = tuple[float, float, float, Floats | None]
-"""`(rho, money, paying, weights)` for a project priced: its float rho, the money of the supporters who run out at
-that rho (`weights`: each supporter's weight if they run out, else 0; `None` when nobody does), and the utility
-of those who pay in full. For a project found unaffordable: `(inf, all its supporters' money, 0, their weights)`.
+Note = tuple[float, float, float, npt.NDArray[np.bool_] | None]
+"""`(rho, money, paying, out)` for a project priced: its float rho, the money of the supporters who run out at that
+rho (`out` marks them; `None` when nobody does), and the utility of those who pay in full. For a project found
+unaffordable: `(inf, all its supporters' money, 0, None)`.
 
 A note taken at voter budget `b` after rounds `R` bounds the rho at any higher voter budget after the same rounds.
 There every budget is at least what it was (by induction on `R`: each round's rho is at most what it was, so each
@@ -125,7 +125,7 @@ def price(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes
         _check_money(money, cost)
     except _Unaffordable:
         if notes is not None:
-            notes[j] = (np.inf, money, 0.0, weights)
+            notes[j] = (np.inf, money, 0.0, None)
         return None
     out = ratio < max(rho, floor)
     count = int(np.count_nonzero(out))
@@ -137,16 +137,16 @@ def price(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes
         grown_count = int(np.count_nonzero(grown))
         if grown_count == count:  # the set only grows, so an equal count is the same set: a fixed point
             if notes is not None:
-                notes[j] = (rho, paid_out, paying, weights * grown)
+                notes[j] = (rho, paid_out, paying, grown)
             return rho
         out, count = grown, grown_count
     return _price_sorted(cost, ratio, weights * held, fast.weighted[j])
 
 
 def _per_utility(note: Note, uniform: float) -> Note:
-    """`cap`'s note (a cap, money, voters, weights) as a price's when every utility is `uniform`."""
-    most, money, voters, weights = note
-    return most / uniform, money, voters * uniform, weights
+    """`cap`'s note (a cap, money, voters, out) as a price's when every utility is `uniform`."""
+    most, money, voters, out = note
+    return most / uniform, money, voters * uniform, out
 
 
 def _check_money(money: float, cost: float) -> None:
@@ -162,7 +162,7 @@ def cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes: 
 
     Each pass sums the money and the voters of those below the cap in one matrix product; the set below only
     grows, so an unchanged number of voters below (an exact integer in floats) is the fixed point. `notes`
-    gets `(cap, money of those below it, voters paying it, weights of those below)` (`price` makes it a `Note`).
+    gets `(cap, money of those below it, voters paying it, who is below)` (`price` makes it a `Note`).
     """
     cost = float(fast.instance.costs[j])
     held = budgets[fast.groups[j]]
@@ -174,7 +174,7 @@ def cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes: 
         _check_money(money, cost)
     except _Unaffordable:
         if notes is not None:
-            notes[j] = (np.inf, money, 0.0, fast.weights[j])
+            notes[j] = (np.inf, money, 0.0, None)
         return None
     sums: list[float] = (both @ (held < max(cost / voters, floor))).tolist()
     paid_out, voters_out = sums
@@ -185,7 +185,7 @@ def cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes: 
         grown_paid, grown_voters = sums
         if grown_voters == voters_out:
             if notes is not None:
-                notes[j] = (cap, grown_paid, voters - voters_out, fast.weights[j] * below if grown_voters else None)
+                notes[j] = (cap, grown_paid, voters - voters_out, below if grown_voters else None)
             return cap
         paid_out, voters_out = grown_paid, grown_voters
     return _price_sorted(cost, held, paid.copy(), fast.weights[j])
@@ -205,14 +205,13 @@ def _price_sorted(cost: float, ratio: Floats, paid: Floats, weighted: Floats) ->
 def bound(fast: FastInstance, j: int, budgets: Floats, note: Note) -> float | None:
     """A lower bound on `j`'s rho now from a `Note` taken after the same rounds at a lower voter budget.
 
-    `None` when `j` is clearly unaffordable now. At most two numpy calls, against a dozen for `price`.
+    `None` when `j` is clearly unaffordable now. At most three numpy calls, against a dozen for `price`.
     """
-    rho, money, paying, weights = note
-    if weights is None:
+    rho, money, paying, out = note
+    if out is None and paying:
         return rho  # nobody ran out: the price was cost / total utility, the least it can be
-    now = float(np.dot(weights, budgets[fast.groups[j]]))
-    if paying:
-        return rho - max(now - money, 0.0) / paying
-    if now < fast.instance.costs[j] * (1 - MARGIN):
-        return None
-    return -np.inf  # noted unaffordable, but the extra money may be enough now
+    held = budgets[fast.groups[j]]
+    if out is None:  # noted unaffordable, but the extra money may be enough now
+        return None if float(np.dot(fast.weights[j], held)) < fast.instance.costs[j] * (1 - MARGIN) else -np.inf
+    now = float(np.multiply(fast.weights[j], held, out=fast.pair(j)[0]) @ out)
+    return rho - max(now - money, 0.0) / paying
