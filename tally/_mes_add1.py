@@ -54,7 +54,7 @@ class Solver:
 
     def order(self, start: Fraction, below: FastRun | None = None) -> FastRun:
         """The fast run at voter budget `start`, sped up by a run `below` at a lower one (`run_fast_full`)."""
-        return run_fast_full(self.fast, start, below if self.hinted else None)
+        return run_fast_full(self.fast, start, below if self.hinted else None, keep_notes=self.hinted)
 
     def run(self, start: Fraction, fast: FastRun | None = None) -> MesRun:
         """The exact run at voter budget `start` (the published details), from its fast run when known."""

@@ -23,7 +23,7 @@ from fractions import Fraction
 import numpy as np
 
 from tally._mes_exact import choose, pay, price
-from tally._mes_price import MARGIN, FastInstance, Floats, NearTie, Note, Notes, bound
+from tally._mes_price import MARGIN, FastInstance, Floats, NearTie, Note, Notes, bound, confirm
 from tally._mes_price import price as float_price
 
 __all__ = ["MARGIN", "FastInstance", "FastRun", "run_fast", "run_fast_full"]
@@ -46,7 +46,7 @@ class _Round:
     last: dict[int, float]
     heap: Heap
     budgets: Floats
-    notes: Notes
+    notes: Notes | None
     best: float = np.inf
     best_j: int = -1
     priced: list[tuple[float, int]] = field(default_factory=list)
@@ -58,6 +58,20 @@ class _Round:
             del self.last[j]
             return
         self.last[j] = rho
+        self.priced.append((rho, j))
+        if rho < self.best:
+            self.best, self.best_j = rho, j
+
+    def lead(self, j: int, note: Note | None) -> None:
+        """Price the winner of the run below first: confirmed from its note when the same supporters run out."""
+        confirmed = confirm(self.fast, j, self.budgets, note) if note else None
+        if confirmed is None:
+            low = bound(self.fast, j, self.budgets, note) if note else None
+            self.price(j, max(self.last[j], (low or 0.0) * (1 - MARGIN)))  # from near its price: one pass
+            return
+        rho, self.last[j] = confirmed[0], confirmed[0]
+        if self.notes is not None:
+            self.notes[j] = confirmed
         self.priced.append((rho, j))
         if rho < self.best:
             self.best, self.best_j = rho, j
@@ -87,21 +101,20 @@ class _Round:
 
 
 def _round(
-    fast: FastInstance, last: dict[int, float], heap: Heap, budgets: Floats, *, notes: Notes, hint: Hint = None
+    fast: FastInstance, last: dict[int, float], heap: Heap, budgets: Floats, *, notes: Notes | None, hint: Hint = None
 ) -> int | None:
     """Choose the next project, updating the lazy prices in `last`; `None` when nothing is affordable.
 
-    Prices found are noted in `notes`. `hint` is what a run at a lower voter budget with the same rounds so far
-    left for this round: its winner, priced first, and its notes, which bound the other projects' prices
-    (`tally._mes_price.bound`) so that only those the bound cannot separate from the best are priced.
+    Prices found are noted in `notes` when given. `hint` is what a run at a lower voter budget with the same rounds
+    so far left for this round: its winner, priced first (`tally._mes_price.confirm`), and its notes, which bound
+    the other projects' prices (`tally._mes_price.bound`) so that only those the bound cannot separate from the best
+    are priced.
     """
     state = _Round(fast, last, heap, budgets, notes)
     lead, known = hint or (None, {})
     try:
         if lead is not None and lead in last:
-            note = known.get(lead)
-            low = bound(fast, lead, budgets, note) if note else None
-            state.price(lead, max(last[lead], (low or 0.0) * (1 - MARGIN)))  # from near its price: one pass
+            state.lead(lead, known.get(lead))
         while heap:
             value, _, j = heap[0]
             if last.get(j) != value:
@@ -197,16 +210,19 @@ def run_fast(fast: FastInstance, start: Fraction) -> tuple[tuple[int, ...], Ties
     return run.order, list(run.ties)
 
 
-def run_fast_full(fast: FastInstance, start: Fraction, below: FastRun | None = None) -> FastRun:
+def run_fast_full(
+    fast: FastInstance, start: Fraction, below: FastRun | None = None, *, keep_notes: bool = False
+) -> FastRun:
     """MES at voter budget `start` in floats, exact near ties; see `FastRun`.
 
-    `below`, a run at a voter budget at most `start`, speeds up the rounds it shares with this one (`Note`): each
-    starts with its winner, and its notes spare pricing the projects clearly dearer. It never changes the result.
+    `below`, a run at a voter budget at most `start` that kept its notes (`keep_notes`), speeds up the rounds it
+    shares with this one (`Note`): each starts with its winner, and its notes spare pricing the projects clearly
+    dearer. It never changes the result.
 
     Complexity: O(rounds * (log projects + priced supporters)) in numpy, plus exact rounds near ties.
     """
-    if below is not None and below.start > start:
-        below = None
+    if below is not None and (below.start > start or len(below.notes) <= len(below.order)):
+        below = None  # from a higher budget, or kept no notes
     kept: list[Notes] = []
     same = below is not None  # the rounds so far are `below`'s first rounds
     budgets = np.full(len(fast.instance.weights), float(start), dtype=np.float64)
@@ -224,7 +240,7 @@ def run_fast_full(fast: FastInstance, start: Fraction, below: FastRun | None = N
         hint = None
         if below is not None and same:
             hint = (below.order[r] if r < len(below.order) else None, below.notes[r])
-        notes: Notes = {}
+        notes: Notes | None = {} if keep_notes else None
         try:
             j = _round(fast, last, heap, budgets, notes=notes, hint=hint)
         except NearTie:
@@ -234,7 +250,8 @@ def run_fast_full(fast: FastInstance, start: Fraction, below: FastRun | None = N
             if len(tied) > 1:
                 ties.append((len(order), tied, exact_rho))
             j = tied[0] if tied else None
-        kept.append({**hint[1], **notes} if hint else notes)
+        if notes is not None:
+            kept.append({**hint[1], **notes} if hint else notes)
         if j is None:
             return FastRun(tuple(order), tuple(ties), calm, top, start, tuple(kept))
         rho = last.pop(j)

@@ -130,10 +130,10 @@ def test_runs_at_lower_budgets_change_nothing(instance, raises, steps):
     # budgets must each give the exact reference's order and ties, including on the near-ties built here.
     fast = FastInstance.of(instance)
     start = Fraction(instance.budget, instance.voters) + raises
-    below = run_fast_full(fast, start)
+    below = run_fast_full(fast, start, keep_notes=True)
     for step in steps:
         start += step
-        run = run_fast_full(fast, start, below)
+        run = run_fast_full(fast, start, below, keep_notes=True)
         reference = run_exact(instance, start)
         assert (run.order, run.ties) == (reference.order, reference.ties)
         below = run
