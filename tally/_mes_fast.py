@@ -64,10 +64,9 @@ class _Round:
 
     def lead(self, j: int, note: Note | None) -> None:
         """Price the winner of the run below first: confirmed from its note when the same supporters run out."""
-        confirmed = confirm(self.fast, j, self.budgets, note) if note else None
-        if confirmed is None:
-            low = bound(self.fast, j, self.budgets, note) if note else None
-            self.price(j, max(self.last[j], (low or 0.0) * (1 - MARGIN)))  # from near its price: one pass
+        confirmed = confirm(self.fast, j, self.budgets, note) if note else 0.0
+        if not isinstance(confirmed, tuple):  # a lower bound: price from near the price, usually in one pass
+            self.price(j, max(self.last[j], confirmed * (1 - MARGIN)))
             return
         rho, self.last[j] = confirmed[0], confirmed[0]
         if self.notes is not None:

@@ -218,23 +218,24 @@ def bound(fast: FastInstance, j: int, budgets: Floats, note: Note) -> float | No
     return rho - max(now - money, 0.0) / paying
 
 
-def confirm(fast: FastInstance, j: int, budgets: Floats, note: Note) -> Note | None:
-    """`j`'s price now, as a new note, when exactly the supporters who ran out in `note` run out now; else `None`.
+def confirm(fast: FastInstance, j: int, budgets: Floats, note: Note) -> Note | float:
+    """`j`'s price now as a new note, when exactly those who ran out in `note` run out now; else a lower bound.
 
-    For a project whose supporters all have the same utility, noted after the same rounds at a lower voter
-    budget (so it is affordable now too). If those who ran out, paying all they have now, and the rest, paying
-    `x` each, pay the cost at a cap `x` below which exactly those hold less, then `x` is the water-filling's
-    fixed point, the cap: two numpy calls and a comparison, against a water-filling's dozen.
+    For a project whose supporters all have the same utility, noted after the same rounds at a lower voter budget
+    (so it is affordable now too). If those who ran out, paying all they have now, and the rest, paying `x` each,
+    pay the cost at a cap `x` below which exactly those hold less, then `x` is the water-filling's fixed point,
+    the cap: two numpy calls and a comparison, against a water-filling's dozen. The lower bound is `bound`'s
+    (`-inf` when there is none).
     """
-    _, _, paying, out = note
+    rho, before, paying, out = note
     uniform = fast.uniform[j]
     if not uniform or not paying:
-        return None
+        return -np.inf
     if out is None:
         return note  # nobody ran out, and budgets are at least what they were: still cost / total utility
     held = budgets[fast.groups[j]]
     money = float(np.dot(out, held))
     most = (float(fast.instance.costs[j]) - money) / (paying / uniform)
     if not np.array_equal(held < most, out > 0):
-        return None
+        return rho - max(money - before, 0.0) / paying
     return most / uniform, money, paying, out
