@@ -28,10 +28,10 @@ _PASSES = 8
 """Water-filling passes before falling back to a sort (each pass adds at least one share that runs out)."""
 
 Floats = npt.NDArray[np.float64]
-Note = tuple[float, float, float, Floats | None]
+Note = tuple[float, float, float, tuple[Floats, npt.NDArray[np.bool_]] | None]
 """`(rho, money, paying, out)` for a project priced: its float rho, the money of the supporters who run out at that
-rho (`out`: each supporter's weight if they run out, else 0; `None` when nobody does), and the utility of those who
-pay in full. For a project found unaffordable: `(inf, all its supporters' money, 0, None)`.
+rho (`out`: each supporter's weight if they run out, else 0, and whether they run out; `None` when nobody does),
+and the utility of those who pay in full. For a project found unaffordable: `(inf, all its supporters' money, 0, None)`.
 
 A note taken at voter budget `b` after rounds `R` bounds the rho at any higher voter budget after the same rounds.
 There every budget is at least what it was (by induction on `R`: each round's rho is at most what it was, so each
@@ -137,7 +137,7 @@ def price(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes
         grown_count = int(np.count_nonzero(grown))
         if grown_count == count:  # the set only grows, so an equal count is the same set: a fixed point
             if notes is not None:
-                notes[j] = (rho, paid_out, paying, weights * grown)
+                notes[j] = (rho, paid_out, paying, (weights * grown, grown))
             return rho
         out, count = grown, grown_count
     return _price_sorted(cost, ratio, weights * held, fast.weighted[j])
@@ -169,7 +169,7 @@ def cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes: 
     voters = fast.voters[j]
     both = fast.pair(j)  # money and voters, summed together below
     paid = np.multiply(fast.weights[j], held, out=both[0])
-    money = float(paid.sum())
+    money = float(np.dot(fast.weights[j], held))
     try:
         _check_money(money, cost)
     except _Unaffordable:
@@ -185,7 +185,7 @@ def cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes: 
         grown_paid, grown_voters = sums
         if grown_voters == voters_out:
             if notes is not None:
-                out = fast.weights[j] * below if grown_voters else None
+                out = (fast.weights[j] * below, below) if grown_voters else None
                 notes[j] = (cap, grown_paid, voters - voters_out, out)
             return cap
         paid_out, voters_out = grown_paid, grown_voters
@@ -214,7 +214,7 @@ def bound(fast: FastInstance, j: int, budgets: Floats, note: Note) -> float | No
     held = budgets[fast.groups[j]]
     if out is None:  # noted unaffordable, but the extra money may be enough now
         return None if float(np.dot(fast.weights[j], held)) < fast.instance.costs[j] * (1 - MARGIN) else -np.inf
-    now = float(np.dot(out, held))
+    now = float(np.dot(out[0], held))
     return rho - max(now - money, 0.0) / paying
 
 
@@ -234,8 +234,8 @@ def confirm(fast: FastInstance, j: int, budgets: Floats, note: Note) -> Note | f
     if out is None:
         return note  # nobody ran out, and budgets are at least what they were: still cost / total utility
     held = budgets[fast.groups[j]]
-    money = float(np.dot(out, held))
+    money = float(np.dot(out[0], held))
     most = (float(fast.instance.costs[j]) - money) / (paying / uniform)
-    if not np.array_equal(held < most, out > 0):
+    if (held < most).tobytes() != out[1].tobytes():  # the fastest exact comparison of two boolean arrays
         return rho - max(money - before, 0.0) / paying
     return most / uniform, money, paying, out
