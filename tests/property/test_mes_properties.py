@@ -13,8 +13,10 @@ from pbvote.election import BallotRules, Election
 from pbvote.project import Project, ProjectId
 from pbvote.tiebreak import DEFAULT_TIE_BREAK, natural_key
 from tally._mes_add1 import Solver, run_add1
+from tally._mes_compare import popularity
 from tally._mes_exact import replay_exact, run_exact
 from tally._mes_fast import FastInstance, run_fast, run_fast_full
+from tally._mes_greedy import scores
 from tally._mes_instance import MesInstance, build_instance
 from tally._mes_replay import replay
 from tally.mes import mes
@@ -196,3 +198,28 @@ def test_add1_equals_stepping_one_unit_at_a_time_with_many_raises(instance):
     # Voter budgets large next to one unit: tens to hundreds of raises, each run sped up by the one below.
     raises, run = run_add1(Solver.of(instance))
     assert (raises, run.order) == stepwise_add1(instance)
+
+
+@given(elections(points=False) | elections(points=True), st.sampled_from(list(Satisfaction)), st.randoms())
+def test_greedy_scores_and_popularity_count_every_ballot(case, satisfaction, rnd):
+    # The numpy counts against one loop over the ballots as cast.
+    election, ballots = case
+    compiled = compile_profile(election, ballots)
+    index = {pid: j for j, pid in enumerate(compiled.project_ids)}
+    expected = [0] * len(index)
+    for ballot in ballots:
+        for position, pid in enumerate(ballot.selections):
+            expected[index[pid]] += ballot.points[position] if ballot.points else 1
+    assert list(scores(compiled)) == expected
+    instance = build_instance(compiled, election.budget, satisfaction, tuple(range(len(index))))
+    first = [j for j in range(len(index)) if rnd.random() < 0.5]
+    second = [j for j in range(len(index)) if rnd.random() < 0.5]
+    gain = dict.fromkeys(range(len(instance.weights)), 0)
+    for j in set(first) ^ set(second):
+        for g, _, u in instance.supporters[j]:
+            gain[g] += u if j in first else -u
+    backs = (
+        sum(w for g, w in enumerate(instance.weights) if gain[g] >= 0),
+        sum(w for g, w in enumerate(instance.weights) if gain[g] <= 0),
+    )
+    assert popularity(instance, first, second) == backs
