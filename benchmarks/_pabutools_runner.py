@@ -170,10 +170,10 @@ def _tie_breaking(profile: Any) -> Any:
 
 
 def _timed(recipe: Recipe) -> dict[str, Any]:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     outcome = recipe()
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "selected": [str(p.name) for p in outcome]}
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"seconds": seconds, "cpu_seconds": cpu, "selected": [str(p.name) for p in outcome]}
 
 
 def run(path: str, variants: list[str], timeout: float, instance_budget: float) -> None:
@@ -218,6 +218,7 @@ def run(path: str, variants: list[str], timeout: float, instance_budget: float) 
             event |= {"status": outcome.status, "seconds": outcome.seconds, "peak_rss_mib": outcome.peak_rss_mib}
             if outcome.status == "ok":
                 event["selected"] = outcome.result["selected"]
+                event["cpu_seconds"] = outcome.result["cpu_seconds"]
             elif outcome.status == "error":
                 event["note"] = outcome.error
         statuses[key] = str(event["status"])

@@ -12,19 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from tally._mes_instance import MesInstance
 
 __all__ = ["popularity"]
 
 
 def popularity(instance: MesInstance, first: Sequence[int], second: Sequence[int]) -> tuple[int, int]:
-    """How many voters weakly prefer `first` and how many weakly prefer `second` (the indifferent count twice)."""
-    gain = [0] * len(instance.weights)
+    """How many voters weakly prefer `first` and how many weakly prefer `second` (the indifferent count twice).
+
+    In int64 numpy: a group's gain is at most the sum of its utilities, each a cost times at most its points.
+    """
+    gain = np.zeros(len(instance.weights), dtype=np.int64)
     chosen_first, chosen_second = set(first), set(second)
-    for j in chosen_first ^ chosen_second:
+    arrays = instance.supporter_arrays()
+    for j in sorted(chosen_first ^ chosen_second):
         sign = 1 if j in chosen_first else -1
-        for g, _, u in instance.supporters[j]:
-            gain[g] += sign * u
-    backs_first = sum(w for g, w in enumerate(instance.weights) if gain[g] >= 0)
-    backs_second = sum(w for g, w in enumerate(instance.weights) if gain[g] <= 0)
-    return backs_first, backs_second
+        gain[arrays[j][:, 0]] += sign * arrays[j][:, 2]  # a project lists each group once
+    weights = np.asarray(instance.weights, dtype=np.int64)
+    return int(weights[gain >= 0].sum()), int(weights[gain <= 0].sum())

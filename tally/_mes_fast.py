@@ -8,199 +8,131 @@ the exact one: the float error (about `rounds * 2**-53` relative) is many orders
 A property test checks fast == exact on inputs built to sit on and near ties.
 
 Prices are kept lazily: budgets only fall, so a project's rho only rises, and a round prices projects in order
-of their last rho until the next one cannot come within `MARGIN` of the best. A price is found by water-filling:
-start from "nobody runs out", add the supporters who cannot pay that share, and repeat until nobody new runs out.
-"""
+of their last rho until the next one cannot come within `MARGIN` of the best (`tally._mes_price` prices one).
 
-from __future__ import annotations
+A run may be given the run at a lower voter budget (Add1 reruns MES one unit higher each time, and most reruns
+begin with the same rounds). While the rounds so far are that run's, each round prices that run's winner first
+and bounds every other project's price from that run's `Note` (two numpy calls), pricing only the projects the
+bound cannot put clearly above the best. The choice is the same either way: only provable lower bounds change.
+"""
 
 import heapq
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
-import numpy.typing as npt
 
 from tally._mes_exact import choose, pay, price
-from tally._mes_instance import MesInstance
+from tally._mes_price import MARGIN, FastInstance, Floats, NearTie, Note, Notes, bound, confirm
+from tally._mes_price import price as float_price
 
 __all__ = ["MARGIN", "FastInstance", "FastRun", "run_fast", "run_fast_full"]
 
-MARGIN = 1e-9
-"""Relative gap below which two floats are treated as a possible tie and exact arithmetic decides."""
-
-_PASSES = 8
-"""Water-filling passes before falling back to a sort (each pass adds at least one share that runs out)."""
-
-Floats = npt.NDArray[np.float64]
 Ties = list[tuple[int, tuple[int, ...], Fraction]]
+Hint = tuple[int | None, Notes] | None
 
 
-@dataclass(frozen=True, slots=True)
-class FastInstance:
-    """Per-project numpy arrays of supporter groups, weights, utilities and weighted utilities.
-
-    `uniform[j]` is the utility every supporter of `j` has when they all have the same (else 0).
-    """
-
-    instance: MesInstance
-    groups: tuple[npt.NDArray[np.int64], ...]
-    weights: tuple[Floats, ...]
-    utilities: tuple[Floats, ...]
-    weighted: tuple[Floats, ...]
-    totals: tuple[float, ...]
-    uniform: tuple[float, ...]
-    voters: tuple[float, ...]
-    utilities_int: tuple[npt.NDArray[np.int64], ...]
-    floor: tuple[float, ...]
-
-    @classmethod
-    def of(cls, instance: MesInstance) -> FastInstance:
-        """Build the arrays once; every run at any voter budget reuses them."""
-        rows = instance.supporter_arrays()
-        weighted = tuple((r[:, 1] * r[:, 2]).astype(np.float64) for r in rows)
-        return cls(
-            instance=instance,
-            groups=tuple(r[:, 0].copy() for r in rows),
-            weights=tuple(r[:, 1].astype(np.float64) for r in rows),
-            utilities=tuple(r[:, 2].astype(np.float64) for r in rows),
-            weighted=weighted,
-            totals=tuple(float(w.sum()) for w in weighted),
-            utilities_int=tuple(r[:, 2].copy() for r in rows),
-            voters=tuple(float(r[:, 1].sum()) for r in rows),
-            uniform=tuple(float(r[0, 2]) if r.size and (r[:, 2] == r[0, 2]).all() else 0.0 for r in rows),
-            floor=tuple(c / float(w.sum()) if w.size else 0.0 for c, w in zip(instance.costs, weighted, strict=True)),
-        )
+Heap = list[tuple[float, int, int]]
 
 
-class _NearTie(Exception):
-    """A signal, not an error: a decision is too close to call in floats."""
-
-
-class _Unaffordable(Exception):
-    """A signal, not an error: the supporters clearly cannot pay."""
-
-
-def _price(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0) -> float | None:
-    """Float rho of project `j`, `None` when clearly unaffordable; raises `_NearTie` when too close to call.
-
-    `floor` is a known lower bound on the rho (its last price: budgets only fall). Water-filling may start from
-    any lower bound: everyone below it is below the rho too, and adding them gives a rho still at most the true
-    one, so the passes rise to the same fixed point, in fewer passes.
-    """
-    uniform = fast.uniform[j]
-    if uniform:  # approval ballots: every supporter has the same utility, so work with payments directly
-        cap = _cap(fast, j, budgets, floor * uniform)
-        return None if cap is None else cap / uniform
-    cost = float(fast.instance.costs[j])
-    held = budgets[fast.groups[j]]
-    rho = cost / fast.totals[j]
-    ratio = held / fast.utilities[j]
-    if not np.count_nonzero(ratio < rho * (1 + MARGIN)):
-        return rho  # everyone clearly pays the equal share, so the money clearly covers the cost
-    weights = fast.weights[j]
-    try:
-        _check_money(float(np.dot(weights, held)), cost)
-    except _Unaffordable:
-        return None
-    out = ratio < max(rho, floor)
-    count = int(np.count_nonzero(out))
-    for _ in range(_PASSES):
-        rho = (cost - float(np.dot(weights[out], held[out]))) / (fast.totals[j] - float(fast.weighted[j][out].sum()))
-        grown = ratio < rho
-        grown_count = int(np.count_nonzero(grown))
-        if grown_count == count:  # the set only grows, so an equal count is the same set: a fixed point
-            return rho
-        out, count = grown, grown_count
-    return _price_sorted(cost, ratio, weights * held, fast.weighted[j])
-
-
-def _check_money(money: float, cost: float) -> None:
-    """Raise `_Unaffordable` when the supporters clearly cannot pay, `_NearTie` when it is too close to call."""
-    if money < cost * (1 - MARGIN):
-        raise _Unaffordable
-    if money <= cost * (1 + MARGIN):
-        raise _NearTie
-
-
-def _cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0) -> float | None:
-    """The most any supporter of `j` pays when all have the same utility: water-filling on budgets from `floor`.
-
-    Each pass sums the money and the voters of those below the cap in one matrix product; the set below only
-    grows, so an unchanged number of voters below (an exact integer in floats) is the fixed point.
-    """
-    cost = float(fast.instance.costs[j])
-    held = budgets[fast.groups[j]]
-    voters = fast.voters[j]
-    cap = cost / voters
-    if held.min() >= cap * (1 + MARGIN):
-        return cap
-    weights = fast.weights[j]
-    both = np.empty((2, held.size))  # money and voters, summed together below
-    paid = np.multiply(weights, held, out=both[0])
-    both[1] = weights
-    try:
-        _check_money(float(paid.sum()), cost)
-    except _Unaffordable:
-        return None
-    sums: list[float] = (both @ (held < max(cap, floor))).tolist()
-    paid_out, voters_out = sums
-    for _ in range(_PASSES):
-        cap = (cost - paid_out) / (voters - voters_out)
-        sums = (both @ (held < cap)).tolist()
-        grown_paid, grown_voters = sums
-        if grown_voters == voters_out:
-            return cap
-        paid_out, voters_out = grown_paid, grown_voters
-    return _price_sorted(cost, held, paid, weights)
-
-
-def _price_sorted(cost: float, ratio: Floats, paid: Floats, weighted: Floats) -> float:
-    order = np.argsort(ratio, kind="stable")
-    paid_before = np.concatenate(([0.0], np.cumsum(paid[order])[:-1]))
-    utility_before = np.concatenate(([0.0], np.cumsum(weighted[order])[:-1]))
-    rhos = (cost - paid_before) / (weighted.sum() - utility_before)
-    stops = np.flatnonzero(ratio[order] >= rhos)
-    if stops.size == 0:
-        raise _NearTie
-    return float(rhos[stops[0]])
-
-
-def _round(
-    fast: FastInstance, last: dict[int, float], heap: list[tuple[float, int, int]], budgets: Floats
-) -> int | None:
-    """Choose the next project, updating the lazy prices in `last`; `None` when nothing is affordable.
+@dataclass(slots=True)
+class _Round:
+    """One round's choice in progress: the lazy prices, the best price so far, and the prices found this round.
 
     `heap` holds `(last rho, rank, project)`; entries whose rho is no longer the project's last are stale.
     """
-    rank = fast.instance.rank
-    best, best_j = np.inf, -1
-    priced: list[tuple[float, int]] = []
+
+    fast: FastInstance
+    last: dict[int, float]
+    heap: Heap
+    budgets: Floats
+    notes: Notes | None
+    best: float = np.inf
+    best_j: int = -1
+    priced: list[tuple[float, int]] = field(default_factory=list)
+
+    def price(self, j: int, floor: float) -> None:
+        """Price `j` from a lower bound `floor`, noting the price, or drop it when unaffordable."""
+        rho = float_price(self.fast, j, self.budgets, floor, self.notes)
+        if rho is None:
+            del self.last[j]
+            return
+        self.last[j] = rho
+        self.priced.append((rho, j))
+        if rho < self.best:
+            self.best, self.best_j = rho, j
+
+    def lead(self, j: int, note: Note | None) -> None:
+        """Price the winner of the run below first: confirmed from its note when the same supporters run out."""
+        confirmed = confirm(self.fast, j, self.budgets, note) if note else 0.0
+        if not isinstance(confirmed, tuple):  # a lower bound: price from near the price, usually in one pass
+            self.price(j, max(self.last[j], confirmed * (1 - MARGIN)))
+            return
+        rho, self.last[j] = confirmed[0], confirmed[0]
+        if self.notes is not None:
+            self.notes[j] = confirmed
+        self.priced.append((rho, j))
+        if rho < self.best:
+            self.best, self.best_j = rho, j
+
+    def settle(self, j: int, floor: float, note: Note) -> float | None:
+        """Settle `j` by a note from a run at a lower budget; `None` when settled, else a floor to price it from.
+
+        Settled: unaffordable now, or bounded too far above the best to tie (its bound becomes its last price).
+        """
+        low = bound(self.fast, j, self.budgets, note)
+        if low is None:
+            del self.last[j]
+            return None
+        if low > self.best * (1 + MARGIN) ** 2:
+            self.last[j] = low / (1 + MARGIN)
+            heapq.heappush(self.heap, (self.last[j], self.fast.instance.rank[j], j))
+            return None
+        return max(floor, low * (1 - MARGIN))
+
+    def winner(self) -> int | None:
+        """The cheapest project priced, `None` when none is affordable; raises `NearTie` when too close to call."""
+        if self.best_j < 0:
+            return None
+        if any(j != self.best_j and rho <= self.best * (1 + MARGIN) for rho, j in self.priced):
+            raise NearTie
+        return self.best_j
+
+
+def _round(
+    fast: FastInstance, last: dict[int, float], heap: Heap, budgets: Floats, *, notes: Notes | None, hint: Hint = None
+) -> int | None:
+    """Choose the next project, updating the lazy prices in `last`; `None` when nothing is affordable.
+
+    Prices found are noted in `notes` when given. `hint` is what a run at a lower voter budget with the same rounds
+    so far left for this round: its winner, priced first (`tally._mes_price.confirm`), and its notes, which bound
+    the other projects' prices (`tally._mes_price.bound`) so that only those the bound cannot separate from the best
+    are priced.
+    """
+    state = _Round(fast, last, heap, budgets, notes)
+    lead, known = hint or (None, {})
     try:
+        if lead is not None and lead in last:
+            state.lead(lead, known.get(lead))
         while heap:
             value, _, j = heap[0]
             if last.get(j) != value:
                 heapq.heappop(heap)
                 continue
-            if value > best * (1 + MARGIN):
+            if value > state.best * (1 + MARGIN):
                 break  # every other project's rho is at least its last one, too far above the best to tie
             heapq.heappop(heap)
-            rho = _price(fast, j, budgets, value)
-            if rho is None:
-                del last[j]
-                continue
-            last[j] = rho
-            priced.append((rho, j))
-            if rho < best:
-                best, best_j = rho, j
+            if j == lead:
+                continue  # priced above (else no longer in `last`), pushed again below
+            floor: float | None = value
+            if j in known:
+                floor = state.settle(j, value, known[j])
+            if floor is not None:
+                state.price(j, floor)
     finally:
-        for rho, j in priced:
-            heapq.heappush(heap, (rho, rank[j], j))
-    if best_j < 0:
-        return None
-    if any(j != best_j and rho <= best * (1 + MARGIN) for rho, j in priced):
-        raise _NearTie
-    return best_j
+        for rho, j in state.priced:
+            heapq.heappush(heap, (rho, fast.instance.rank[j], j))
+    return state.winner()
 
 
 @dataclass(slots=True)
@@ -243,12 +175,32 @@ class FastRun:
         calm: no supporter came within `MARGIN` of running out in any round, so every payment was `rho * u`
             with rho = cost / total utility, whatever the voter budget above this one.
         top: the largest rho paid (a float, only compared with a margin).
+        start: the voter budget.
+        notes: per round (one more than `order`: the last found nothing affordable), a `Note` per project whose
+            price is known; a run at a higher voter budget funding the same projects so far uses them.
     """
 
     order: tuple[int, ...]
     ties: tuple[tuple[int, tuple[int, ...], Fraction], ...]
     calm: bool
     top: float
+    start: Fraction = Fraction(0)
+    notes: tuple[Notes, ...] = ()
+
+
+def _pay(fast: FastInstance, j: int, rho: float, budgets: Floats, *, calm: bool) -> bool:
+    """Each supporter of `j` pays `min(budget, rho * utility)`; whether the run is still calm (see `FastRun`)."""
+    groups = fast.groups[j]
+    held = budgets[groups]
+    uniform = fast.uniform[j]
+    share = rho * uniform if uniform else rho * fast.utilities[j]
+    calm = calm and not np.count_nonzero(held < share * (1 + MARGIN))
+    if uniform:  # max(held - share, 0) is held - min(held, share), in two calls on a scalar share
+        np.subtract(held, share, out=held)
+        budgets[groups] = np.maximum(held, 0.0, out=held)
+    else:
+        budgets[groups] = held - np.minimum(held, share)
+    return calm
 
 
 def run_fast(fast: FastInstance, start: Fraction) -> tuple[tuple[int, ...], Ties]:
@@ -257,11 +209,21 @@ def run_fast(fast: FastInstance, start: Fraction) -> tuple[tuple[int, ...], Ties
     return run.order, list(run.ties)
 
 
-def run_fast_full(fast: FastInstance, start: Fraction) -> FastRun:
+def run_fast_full(
+    fast: FastInstance, start: Fraction, below: FastRun | None = None, *, keep_notes: bool = False
+) -> FastRun:
     """MES at voter budget `start` in floats, exact near ties; see `FastRun`.
+
+    `below`, a run at a voter budget at most `start` that kept its notes (`keep_notes`), speeds up the rounds it
+    shares with this one (`Note`): each starts with its winner, and its notes spare pricing the projects clearly
+    dearer. It never changes the result.
 
     Complexity: O(rounds * (log projects + priced supporters)) in numpy, plus exact rounds near ties.
     """
+    if below is not None and (below.start > start or len(below.notes) <= len(below.order)):
+        below = None  # from a higher budget, or kept no notes
+    kept: list[Notes] = []
+    same = below is not None  # the rounds so far are `below`'s first rounds
     budgets = np.full(len(fast.instance.weights), float(start), dtype=np.float64)
     # cost / total utility is a lower bound on every price (everyone paying `rho * u` in full), so a project is
     # first priced only when that bound comes near the best price.
@@ -273,22 +235,26 @@ def run_fast_full(fast: FastInstance, start: Fraction) -> FastRun:
     heapq.heapify(heap)
     calm, top = True, 0.0
     while True:
+        r = len(order)
+        hint = None
+        if below is not None and same:
+            hint = (below.order[r] if r < len(below.order) else None, below.notes[r])
+        notes: Notes | None = {} if keep_notes else None
         try:
-            j = _round(fast, last, heap, budgets)
-        except _NearTie:
+            j = _round(fast, last, heap, budgets, notes=notes, hint=hint)
+        except NearTie:
             tied, exact_rho = exact.round(order, last)
             heap = [(value, fast.instance.rank[k], k) for k, value in last.items()]
             heapq.heapify(heap)
             if len(tied) > 1:
                 ties.append((len(order), tied, exact_rho))
             j = tied[0] if tied else None
+        if notes is not None:
+            kept.append({**hint[1], **notes} if hint else notes)
         if j is None:
-            return FastRun(tuple(order), tuple(ties), calm, top)
+            return FastRun(tuple(order), tuple(ties), calm, top, start, tuple(kept))
         rho = last.pop(j)
-        groups = fast.groups[j]
-        held = budgets[groups]
-        share = rho * fast.utilities[j]
-        calm = calm and not np.count_nonzero(held < share * (1 + MARGIN))
+        calm = _pay(fast, j, rho, budgets, calm=calm)
         top = max(top, rho)
-        budgets[groups] = held - np.minimum(held, share)
+        same = same and below is not None and r < len(below.order) and below.order[r] == j
         order.append(j)

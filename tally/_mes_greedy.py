@@ -9,6 +9,9 @@ tie-break order, and a tie is recorded when another project with the same score 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
+
+import numpy as np
 
 from tally.profile import CompiledProfile
 
@@ -16,12 +19,18 @@ __all__ = ["greedy_fill", "scores"]
 
 
 def scores(compiled: CompiledProfile) -> tuple[int, ...]:
-    """Each project's greedy score, by project index."""
-    totals = [0] * len(compiled.project_ids)
+    """Each project's greedy score, by project index (numpy over the flattened ballots when they have no points)."""
+    if not any(compiled.points):
+        lengths = np.fromiter((len(g) for g in compiled.groups), dtype=np.int64, count=len(compiled.groups))
+        flat = np.fromiter(chain.from_iterable(compiled.groups), dtype=np.int64, count=int(lengths.sum()))
+        weights = np.repeat(compiled.weights.astype(np.float64), lengths)  # sums of ballot counts: exact in float
+        totals = np.bincount(flat, weights=weights, minlength=len(compiled.project_ids))
+        return tuple(int(t) for t in totals.round().tolist())
+    points_totals = [0] * len(compiled.project_ids)
     for group, points, weight in zip(compiled.groups, compiled.points, compiled.weights, strict=True):
         for position, j in enumerate(group):
-            totals[j] += int(weight) * (points[position] if points else 1)
-    return tuple(totals)
+            points_totals[j] += int(weight) * (points[position] if points else 1)
+    return tuple(points_totals)
 
 
 def greedy_fill(

@@ -10,6 +10,7 @@ floats cannot be trusted to separate the two kinds, the round falls back to ever
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -27,37 +28,87 @@ Entries = tuple[Ints, Ints, Ints, Floats]  # per distinct (class, utility): clas
 
 
 class _Classes:
-    """Budget classes in flat arrays: parent, index of the payment that made them, float value; exact memoised."""
+    """Budget classes in flat arrays: parent, index of the payment that made them, float value; exact memoised.
 
-    def __init__(self, start: Fraction, capacity: int) -> None:
+    Exact budgets are integer numerators over one denominator per generation (the payments of one round): each
+    generation's denominator is a multiple of the last one's and of its payments' denominators, so a class is its
+    parent's numerator, scaled, minus its payment's, with no gcd, and sums of budgets are sums of integers.
+    """
+
+    def __init__(self, start: Fraction, capacity: int, costs: Sequence[int]) -> None:
         self.parent = np.zeros(capacity + 2, dtype=np.int64)
         self.paid = np.zeros(capacity + 2, dtype=np.int64)
+        self.generation = np.zeros(capacity + 2, dtype=np.int64)
         self.floats = np.zeros(capacity + 2, dtype=np.float64)
         self.floats[1] = float(start)
         self.payments: list[Fraction] = [Fraction(0)]
+        self.scaled: list[int] = [0]  # each payment's numerator over its generation's denominator
+        self.denominators: list[int] = [start.denominator]
+        self.numerators: dict[int, int] = {0: 0, 1: start.numerator}
         self.exact: dict[int, Fraction] = {0: Fraction(0), 1: start}
+        self.factors: dict[tuple[int, int], int] = {}
+        self.costs = costs
         self.size = 2
+
+    def numerator(self, c: int) -> int:
+        """The exact budget of class `c` times its generation's denominator."""
+        chain = []
+        while c not in self.numerators:
+            chain.append(c)
+            c = int(self.parent[c])
+        value, below = self.numerators[c], int(self.generation[c])
+        for link in reversed(chain):
+            generation = int(self.generation[link])
+            value = value * self.scale(below, generation) - self.scaled[int(self.paid[link])]
+            self.numerators[link], below = value, generation
+        return value
+
+    def scale(self, low: int, high: int) -> int:
+        """The integer turning a numerator over generation `low`'s denominator into one over `high`'s."""
+        factor = self.factors.get((low, high))
+        if factor is None:
+            factor = self.factors[low, high] = self.denominators[high] // self.denominators[low]
+        return factor
 
     def value(self, c: int) -> Fraction:
         """The exact budget of class `c`."""
-        chain = []
-        while c not in self.exact:
-            chain.append(c)
-            c = int(self.parent[c])
-        value = self.exact[c]
-        for link in reversed(chain):
-            value -= self.payments[int(self.paid[link])]
-            self.exact[link] = value
-        return value
+        if c not in self.exact:
+            self.exact[c] = Fraction(self.numerator(c), self.denominators[int(self.generation[c])])
+        return self.exact[c]
+
+    def add_payments(self, payments: Sequence[Fraction]) -> int:
+        """Start a generation with these payments; the index of the first."""
+        denominator = self.denominators[-1]
+        for payment in payments:
+            denominator = math.lcm(denominator, payment.denominator)
+        self.denominators.append(denominator)
+        first = len(self.payments)
+        self.payments.extend(payments)
+        self.scaled.extend(p.numerator * (denominator // p.denominator) for p in payments)
+        return first
 
     def children(self, parents: Ints, payment: Ints, floats: Floats) -> Ints:
-        """New classes: each parent after the payment `self.payments[payment[i]]`."""
+        """New classes of the latest generation: each parent after the payment `self.payments[payment[i]]`."""
         ids = np.arange(self.size, self.size + parents.size, dtype=np.int64)
         self.parent[ids] = parents
         self.paid[ids] = payment
+        self.generation[ids] = len(self.denominators) - 1
         self.floats[ids] = floats
         self.size += parents.size
         return ids
+
+    def weighted_sum(self, classes: Ints, voters: Ints) -> Fraction:
+        """`sum(voters[i] * budget of classes[i])`, in integers per generation, then one `Fraction`."""
+        keep = classes != 0
+        by_generation: dict[int, int] = {}
+        for c, w, g in zip(
+            classes[keep].tolist(), voters[keep].tolist(), self.generation[classes[keep]].tolist(), strict=True
+        ):
+            by_generation[g] = by_generation.get(g, 0) + w * self.numerator(c)
+        if not by_generation:
+            return Fraction(0)
+        top = max(by_generation)
+        return Fraction(sum(n * self.scale(g, top) for g, n in by_generation.items()), self.denominators[top])
 
 
 def _float_rho(cost: int, entries: Entries) -> float:
@@ -89,7 +140,8 @@ def _drain(
     cls, utils, voters, _ = entries
     drained = set(sure)
     remaining = cost - _weighted_sum(classes, entries, sure)
-    left = int(np.dot(voters, utils)) - sum(int(voters[k]) * int(utils[k]) for k in sure)
+    picked = np.asarray(sure, dtype=np.int64)
+    left = _exact_dot(voters, utils) - _exact_dot(voters[picked], utils[picked])
     for k in sorted(candidates, key=lambda k: classes.value(int(cls[k])) / int(utils[k])):
         b, u, w = classes.value(int(cls[k])), int(utils[k]), int(voters[k])
         if b * left >= remaining * u:
@@ -136,7 +188,7 @@ def replay(fast: FastInstance, start: Fraction, order: Sequence[int]) -> MesRun:
     Complexity: per round, numpy over the project's supporters plus `Fraction`s for those who run out.
     """
     instance = fast.instance
-    classes = _Classes(start, sum(fast.groups[j].size for j in order))
+    classes = _Classes(start, sum(fast.groups[j].size for j in order), instance.costs)
     cls = np.ones(len(instance.weights), dtype=np.int64)
     rounds: list[MesRound] = []
     for j in order:
@@ -158,31 +210,28 @@ def _exact_dot(a: Ints, b: Ints) -> int:
 
 
 def _weighted_sum(classes: _Classes, entries: Entries, which: Sequence[int]) -> Fraction:
-    """`sum(voters * budget)` over the entries `which`, adding integer numerators per denominator first.
-
-    Budgets that went through the same payments share denominators, so this does a few `Fraction` additions
-    instead of one per entry.
-    """
+    """`sum(voters * budget)` over the entries `which` (see `_Classes.weighted_sum`)."""
     cls, _, voters, _ = entries
-    numerators: dict[int, int] = {}
-    for k in which:
-        value = classes.value(int(cls[k]))
-        numerators[value.denominator] = numerators.get(value.denominator, 0) + int(voters[k]) * value.numerator
-    return sum((Fraction(n, d) for d, n in numerators.items()), Fraction(0))
+    picked = np.asarray(which, dtype=np.int64)
+    return classes.weighted_sum(cls[picked], voters[picked])
 
 
 def _charge(entries: Entries, rho: Fraction, drained: set[int], classes: _Classes, project: int) -> MesRound:
-    """The round's record: who paid, who paid everything, and the exact total."""
-    cls, utils, voters, _ = entries
-    emptied = _emptied(entries, rho, drained, classes)
+    """The round's record: who paid, who paid everything, and the total.
+
+    The total is the cost: rho is `(cost - money of those who run out) / utility of the rest`, so what those pay
+    (all they have) and what the rest pay (`rho * u`) add up to the cost exactly; the property tests compare it
+    with the reference's sum of payments.
+    """
+    cls, _, voters, _ = entries
+    gone = np.asarray(sorted(_emptied(entries, rho, drained, classes)), dtype=np.int64)
+    gone = gone[cls[gone] != 0]
     capped = np.ones(cls.size, dtype=bool)
-    capped[sorted(emptied)] = False
+    capped[gone] = False
     capped &= cls != 0
-    exhausted = sum(int(voters[k]) for k in emptied if cls[k])
-    paid = _weighted_sum(classes, entries, [k for k in emptied if cls[k]])
-    capped_utility = _exact_dot(voters[capped], utils[capped])
+    exhausted = int(voters[gone].sum())
     payers = exhausted + (int(voters[capped].sum()) if rho else 0)
-    return MesRound(project, rho, payers, exhausted, paid + rho * capped_utility)
+    return MesRound(project, rho, payers, exhausted, Fraction(classes.costs[project]))
 
 
 def _emptied(entries: Entries, rho: Fraction, drained: set[int], classes: _Classes) -> set[int]:
@@ -200,8 +249,7 @@ def _pay_classes(entries: Entries, rho: Fraction, drained: set[int], classes: _C
     capped[sorted(_emptied(entries, rho, drained, classes))] = False
     capped &= cls != 0
     values, which = np.unique(utils[capped], return_inverse=True)
-    first = len(classes.payments)
-    classes.payments.extend(rho * int(u) for u in values.tolist())
+    first = classes.add_payments([rho * int(u) for u in values.tolist()])
     shares = np.array([float(rho * int(u)) for u in values.tolist()], dtype=np.float64)
     new[capped] = classes.children(cls[capped], first + which, floats[capped] - shares[which])
     return new

@@ -117,10 +117,11 @@ def mes(election: Election, profile: Profile, options: RuleOptions) -> Allocatio
     names = compiled.project_ids
     rounds = _mes_rounds(instance, names, run, "add1" if raises else "mes", options.satisfaction)
     steps: Steps = [(s, c, f"rho {fraction_text(rho)}") for s, c, rho in run.ties]
+    score = scores(compiled) if completion in {Completion.GREEDY, Completion.ADD1_GREEDY} or options.comparison else ()
     if completion in {Completion.GREEDY, Completion.ADD1_GREEDY}:
-        _fill(instance, names, scores(compiled), order=order, rounds=rounds, steps=steps)
+        _fill(instance, names, score, order=order, rounds=rounds, steps=steps)
     if options.comparison:
-        order, rounds, steps = _compare(instance, names, scores(compiled), (order, rounds, steps), details)
+        order, rounds, steps = _compare(instance, names, score, (order, rounds, steps), details)
     return Allocation(
         rule="mes",
         options={

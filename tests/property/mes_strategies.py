@@ -46,3 +46,28 @@ def instances(draw):
     budget = draw(st.integers(1, max(1, sum(costs))))
     rank = tuple(draw(st.permutations(range(count))))
     return MesInstance(costs, tuple(supporters), weights, voters, budget, rank)
+
+
+@st.composite
+def roomy_instances(draw, top: int = 30_000):
+    """An instance where a voter's budget is large next to a one-unit raise, as in real elections.
+
+    Prices then move little from one raise to the next, so a run at the budget below bounds most rivals' prices
+    well enough to skip pricing them (what `tally._mes_fast._bound` does); shared supporters still make exact ties.
+    """
+    count = draw(st.integers(2, 8))
+    groups = draw(st.integers(2, 16))
+    weights = tuple(draw(st.integers(1, 4)) for _ in range(groups))
+    costs = tuple(draw(st.integers(top // 30, top)) for _ in range(count))
+    kind = draw(st.sampled_from(["cost", "cardinality", "points"]))
+    supporters = []
+    for j in range(count):
+        members = draw(st.lists(st.integers(0, groups - 1), unique=True, min_size=1, max_size=groups))
+        rows = []
+        for g in sorted(members):
+            points = draw(st.integers(1, 3)) if kind == "points" else 1
+            rows.append((g, weights[g], points * (1 if kind == "cardinality" else costs[j])))
+        supporters.append(tuple(rows))
+    budget = draw(st.integers(max(costs), sum(costs)))
+    rank = tuple(draw(st.permutations(range(count))))
+    return MesInstance(costs, tuple(supporters), weights, sum(weights), budget, rank)

@@ -8,8 +8,9 @@ import numpy as np
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from tally._mes_fast import FastInstance, _cap
 from tally._mes_instance import MesInstance
+from tally._mes_price import FastInstance
+from tally._mes_price import cap as _cap
 
 
 @given(

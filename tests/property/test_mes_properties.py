@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pbvote.ballot import Ballot, VoteType
@@ -13,14 +13,16 @@ from pbvote.election import BallotRules, Election
 from pbvote.project import Project, ProjectId
 from pbvote.tiebreak import DEFAULT_TIE_BREAK, natural_key
 from tally._mes_add1 import Solver, run_add1
+from tally._mes_compare import popularity
 from tally._mes_exact import replay_exact, run_exact
-from tally._mes_fast import FastInstance, run_fast
+from tally._mes_fast import FastInstance, run_fast, run_fast_full
+from tally._mes_greedy import scores
 from tally._mes_instance import MesInstance, build_instance
 from tally._mes_replay import replay
 from tally.mes import mes
 from tally.options import Completion, RuleOptions, Satisfaction
 from tally.profile import compile_profile
-from tests.property.mes_strategies import elections, instances
+from tests.property.mes_strategies import elections, instances, roomy_instances
 
 
 @given(
@@ -120,6 +122,25 @@ def test_fast_path_defers_float_near_ties_to_exact_arithmetic():
     assert (order, tuple(ties)) == (reference.order, reference.ties)
 
 
+@given(
+    instances() | roomy_instances(),
+    st.integers(0, 3),
+    st.lists(st.fractions(0, 3, max_denominator=7), min_size=1, max_size=6),
+)
+def test_runs_at_lower_budgets_change_nothing(instance, raises, steps):
+    # Add1 passes each run the one at the budget below (its notes bound prices): a chain of such runs at rising
+    # budgets must each give the exact reference's order and ties, including on the near-ties built here.
+    fast = FastInstance.of(instance)
+    start = Fraction(instance.budget, instance.voters) + raises
+    below = run_fast_full(fast, start, keep_notes=True)
+    for step in steps:
+        start += step
+        run = run_fast_full(fast, start, below, keep_notes=True)
+        reference = run_exact(instance, start)
+        assert (run.order, run.ties) == (reference.order, reference.ties)
+        below = run
+
+
 def test_fast_path_defers_money_equal_to_cost_to_exact_arithmetic():
     # Six voters with 1/6 each can pay exactly 1, but numpy's dot of six float 1/6s is 0.9999999999999999.
     instance = MesInstance((1,), (tuple((g, 1, 1) for g in range(6)),), (1,) * 6, 6, 1, (0,))
@@ -169,3 +190,36 @@ def test_add1_equals_stepping_one_unit_at_a_time(case, satisfaction):
     instance = build_instance(compiled, election.budget, satisfaction, tuple(places[p] for p in compiled.project_ids))
     raises, run = run_add1(Solver.of(instance))
     assert (raises, run.order) == stepwise_add1(instance)
+
+
+@settings(max_examples=40)
+@given(roomy_instances(top=3000))
+def test_add1_equals_stepping_one_unit_at_a_time_with_many_raises(instance):
+    # Voter budgets large next to one unit: tens to hundreds of raises, each run sped up by the one below.
+    raises, run = run_add1(Solver.of(instance))
+    assert (raises, run.order) == stepwise_add1(instance)
+
+
+@given(elections(points=False) | elections(points=True), st.sampled_from(list(Satisfaction)), st.randoms())
+def test_greedy_scores_and_popularity_count_every_ballot(case, satisfaction, rnd):
+    # The numpy counts against one loop over the ballots as cast.
+    election, ballots = case
+    compiled = compile_profile(election, ballots)
+    index = {pid: j for j, pid in enumerate(compiled.project_ids)}
+    expected = [0] * len(index)
+    for ballot in ballots:
+        for position, pid in enumerate(ballot.selections):
+            expected[index[pid]] += ballot.points[position] if ballot.points else 1
+    assert list(scores(compiled)) == expected
+    instance = build_instance(compiled, election.budget, satisfaction, tuple(range(len(index))))
+    first = [j for j in range(len(index)) if rnd.random() < 0.5]
+    second = [j for j in range(len(index)) if rnd.random() < 0.5]
+    gain = dict.fromkeys(range(len(instance.weights)), 0)
+    for j in set(first) ^ set(second):
+        for g, _, u in instance.supporters[j]:
+            gain[g] += u if j in first else -u
+    backs = (
+        sum(w for g, w in enumerate(instance.weights) if gain[g] >= 0),
+        sum(w for g, w in enumerate(instance.weights) if gain[g] <= 0),
+    )
+    assert popularity(instance, first, second) == backs
