@@ -93,10 +93,6 @@ class NearTie(Exception):
     """A signal, not an error: a decision is too close to call in floats."""
 
 
-class _Unaffordable(Exception):
-    """A signal, not an error: the supporters clearly cannot pay."""
-
-
 def price(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes: Notes | None = None) -> float | None:
     """Float rho of project `j`, `None` when clearly unaffordable; raises `NearTie` when too close to call.
 
@@ -121,11 +117,7 @@ def price(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes
             notes[j] = (rho, 0.0, fast.totals[j], None)
         return rho  # everyone clearly pays the equal share, so the money clearly covers the cost
     money = float(np.dot(weights, held))
-    try:
-        _check_money(money, cost)
-    except _Unaffordable:
-        if notes is not None:
-            notes[j] = (np.inf, money, 0.0, None)
+    if _unaffordable(j, money, cost, notes):
         return None
     out = ratio < max(rho, floor)
     count = int(np.count_nonzero(out))
@@ -149,12 +141,15 @@ def _per_utility(note: Note, uniform: float) -> Note:
     return most / uniform, money, voters * uniform, out
 
 
-def _check_money(money: float, cost: float) -> None:
-    """Raise `_Unaffordable` when the supporters clearly cannot pay, `NearTie` when it is too close to call."""
+def _unaffordable(j: int, money: float, cost: float, notes: Notes | None) -> bool:
+    """Whether `j`'s supporters clearly cannot pay its cost (noted so); `NearTie` when too close to call."""
     if money < cost * (1 - MARGIN):
-        raise _Unaffordable
+        if notes is not None:
+            notes[j] = (np.inf, money, 0.0, None)
+        return True
     if money <= cost * (1 + MARGIN):
         raise NearTie
+    return False
 
 
 def cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes: Notes | None = None) -> float | None:
@@ -170,11 +165,7 @@ def cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes: 
     both = fast.pair(j)  # money and voters, summed together below
     paid = np.multiply(fast.weights[j], held, out=both[0])
     money = float(np.dot(fast.weights[j], held))
-    try:
-        _check_money(money, cost)
-    except _Unaffordable:
-        if notes is not None:
-            notes[j] = (np.inf, money, 0.0, None)
+    if _unaffordable(j, money, cost, notes):
         return None
     sums: list[float] = (both @ (held < max(cost / voters, floor))).tolist()
     paid_out, voters_out = sums
