@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ballots.credentials import keyed_hash
 from ballots.store.models import ParticipationRow
+from ballots.store.repository import insert_statement
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -186,9 +186,9 @@ async def record_participation(session: AsyncSession, entries: Sequence[Particip
     """
     if not entries:
         return
-    table = ParticipationRow.__table__
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = insert(table).on_conflict_do_nothing(index_elements=["election_id", "voter_key"])  # type: ignore[arg-type]
+    statement = insert_statement(session, ParticipationRow.__table__).on_conflict_do_nothing(  # type: ignore[arg-type]
+        index_elements=["election_id", "voter_key"]
+    )
     rows = [
         {
             "election_id": e.election_id,
