@@ -25,7 +25,6 @@ from ballots.intake.common import (
     check_ballot,
     check_open,
     content_json,
-    identify,
     limit_keys,
     voter_link,
 )
@@ -149,10 +148,16 @@ class _OnlineBallots:
     """
 
     def alone(self, item: _Submission) -> Work[Answer]:
-        """The submission on its own: the statements one by one."""
+        """The submission on its own: a batch of one, in its own transaction."""
 
         async def store(session: AsyncSession) -> Answer:
-            return await _store_one(item.intake, session, item)
+            (outcome,) = await self.run_many(session, [item])
+            if outcome.error is not None:
+                raise outcome.error
+            if outcome.again:  # alone, only a key claimed meanwhile by a concurrent request sends it back
+                raise _KeyTaken
+            assert outcome.value is not None  # noqa: S101 -- an outcome is a value, an error or again
+            return outcome.value
 
         return store
 
@@ -264,28 +269,6 @@ class _OnlineBallots:
 
 
 _ONLINE_BALLOTS = _OnlineBallots()
-
-
-async def _store_one(intake: Intake, session: AsyncSession, item: _Submission) -> Answer:
-    row = await repo.get_election(session, item.election_id, share_lock=True)
-    if item.key is not None:
-        stored = await repo.find_idempotent(session, row.id, item.key)
-        if stored is not None:
-            return _replayed(stored, item.digest)
-    check_open(row)
-    election = intake.election(row)
-    voter = await identify(intake, session, row, item.credential)
-    values, body = _ballot_values(intake, row, election, voter, item)
-    # the ballot first, then the key, as a batch does: two transactions lock the two rows in the same order
-    if not await repo.insert_ballot(session, values, replace=row.allow_revote):
-        existing = await repo.voter_ballot(session, row.id, str(values.voter_link))
-        raise _already_voted(existing.channel if existing is not None else None)
-    if item.key is not None and not await repo.insert_idempotent(
-        session, row.id, item.key, digest=item.digest, status_code=201, body=canonical_json(body)
-    ):
-        raise _KeyTaken  # the transaction rolls back, and the ballot with it
-    await record_participation(session, [_participation(row, voter, item, values)])
-    return Answer(201, body)
 
 
 def _participation(row: ElectionRow, voter: VoterRow, item: _Submission, values: repo.BallotValues) -> Participation:

@@ -42,7 +42,6 @@ __all__ = [
     "flush_or_conflict",
     "get_election",
     "insert_ballot",
-    "insert_idempotent",
     "insert_statement",
     "now",
     "set_status",
@@ -222,16 +221,6 @@ async def find_idempotent(session: AsyncSession, election_id: int, key: str) -> 
     """The stored answer for an idempotency key, if any."""
     query = select(IdempotencyRow).where(IdempotencyRow.election_id == election_id, IdempotencyRow.key == key)
     return (await session.execute(query)).scalar_one_or_none()
-
-
-async def insert_idempotent(
-    session: AsyncSession, election_id: int, key: str, *, digest: str, status_code: int, body: str
-) -> bool:
-    """Claim an idempotency key with its answer; `False` if a concurrent request claimed it first."""
-    values = {"election_id": election_id, "key": key, "request_digest": digest, "status_code": status_code}
-    statement = insert_statement(session, IdempotencyRow.__table__).values(**values, body=body)  # type: ignore[arg-type]
-    result = await session.execute(statement.on_conflict_do_nothing().returning(IdempotencyRow.id))
-    return result.scalar_one_or_none() is not None
 
 
 async def staff_by_hash(session: AsyncSession, token_hash: str) -> StaffTokenRow | None:
