@@ -1,7 +1,8 @@
 """The ceiling of `bench_api.py`: a bare Litestar endpoint doing one asyncpg INSERT per request.
 
 No credential check, no validation, no ORM: it decodes the ballot's JSON, inserts one row (autocommit, a unique
-code column) and answers 201. It runs on uvicorn exactly as `pbvote serve` does (same host, log level, one worker).
+code column) and answers 201. It runs on uvicorn exactly as `pbvote serve` does (`api.commands.SERVER_OPTIONS`:
+the same loop, HTTP parser, logging and one worker).
 
     python benchmarks/api/bare_endpoint.py --dsn postgresql://postgres@127.0.0.1/db --port 8101
 """
@@ -19,6 +20,8 @@ import asyncpg
 import uvicorn
 from litestar import Litestar, get, post
 from litestar.datastructures import State
+
+from api.commands import SERVER_OPTIONS
 
 POOL_SIZE = 20
 TABLE = "CREATE TABLE IF NOT EXISTS bare_ballots (id bigserial PRIMARY KEY, code text UNIQUE NOT NULL, body text)"
@@ -55,7 +58,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    uvicorn.run(create_app(args.dsn), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(create_app(args.dsn), host=args.host, port=args.port, **SERVER_OPTIONS)
 
 
 if __name__ == "__main__":
