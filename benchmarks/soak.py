@@ -30,8 +30,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+import uvloop
 
+from benchmarks._lean_http import LeanClient
 from tests.durability.checks import ballot_problems
 from tests.durability.server import (
     Cluster,
@@ -73,7 +74,7 @@ class Soak:
     retried: Counter[str] = field(default_factory=Counter)  # why a request was resent: "transport" or a 5xx status
 
 
-async def one_ballot(client: httpx.AsyncClient, soak: Soak, kind: str) -> None:
+async def one_ballot(client: LeanClient, soak: Soak, kind: str) -> None:
     """Send one ballot (fresh, re-vote or invalid) and account for its answer."""
     rng = soak.rng
     if kind == "revote" and soak.done:
@@ -133,14 +134,13 @@ def _row(soak: Soak, server: Server, elapsed: float, seconds: float) -> str:
 async def run_load(server: Server, soak: Soak, *, rate: float, seconds: float, every: float, cap: int) -> None:
     """Send `rate` ballots a second for `seconds`, printing a row every `every` seconds."""
     print("   time    sent  behind answered   acked  answ./s  p50(ms)  p99(ms) errors  RSS(MiB)")
-    # one client of one connection per request in flight: httpx's shared pool looks over all its connections for
-    # each request (quadratic), which held a single client to about 45 requests/s at 128 connections
-    single = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    # one keep-alive connection per request in flight (`benchmarks._lean_http`: httpx took over half a core from
+    # the server at 500 requests/s, and its shared pool looks over all its connections for each request)
     tasks: set[asyncio.Task[None]] = set()
     async with contextlib.AsyncExitStack() as stack:
-        free = [
-            await stack.enter_async_context(httpx.AsyncClient(base_url=server.base, limits=single)) for _ in range(cap)
-        ]
+        free = [LeanClient(server.base) for _ in range(cap)]
+        for client in free:
+            stack.push_async_callback(client.aclose)
         start = time.monotonic()
         sent, next_row = 0, every
         while (elapsed := time.monotonic() - start) < seconds:
@@ -233,7 +233,8 @@ def main() -> int:
     parser.add_argument("--db", default=os.environ.get("PBVOTE_SOAK_DATABASE_URL"), help="an existing server's URL")
     args = parser.parse_args()
     with database(args.db) as url:
-        return asyncio.run(soak_run(url, args))
+        # the load generator shares the machine with the server: uvloop spends less of it on each request
+        return uvloop.run(soak_run(url, args))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -103,9 +103,15 @@ class Network:
     give_up_after: float = 180.0
 
 
+class Poster(Protocol):
+    """What `submit` needs of a client (`httpx.AsyncClient`, or the soak's lean one); fails with TransportError."""
+
+    async def post(self, url: str, *, json: Any, headers: dict[str, str], timeout: float) -> Any: ...  # noqa: ASYNC109 -- httpx's
+
+
 async def submit(
-    client: httpx.AsyncClient, election_id: int, body: dict[str, Any], record: Record, rng: random.Random, net: Network
-) -> httpx.Response:
+    client: Poster, election_id: int, body: dict[str, Any], record: Record, rng: random.Random, net: Network
+) -> Any:
     """Send one ballot under one key until the server answers something other than 503 or a 5xx."""
     key = str(uuid.UUID(int=rng.getrandbits(128)))
     url = f"/api/v1/elections/{election_id}/ballots"
