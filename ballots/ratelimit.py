@@ -3,6 +3,8 @@
 Whole neighbourhoods share one address, so an address says nothing about who guesses. A key is a keyed hash of
 the credential tried, or a kiosk's id; after `max_failures` failures within `window` seconds the key is refused
 until the oldest failure leaves the window. The counts live in the server's memory: a restart forgives them.
+Memory stays bounded by the failures of the last window: a key tried once and never again (a guesser trying a new
+code each time) is swept out with the other idle keys once the table has doubled since the last sweep.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Callable, Sequence
 from ballots.errors import RateLimited
 
 __all__ = ["FailureLimiter"]
+
+_FIRST_SWEEP = 1024
 
 
 class FailureLimiter:
@@ -36,6 +40,7 @@ class FailureLimiter:
         self._window = window
         self._clock = clock
         self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._sweep_at = _FIRST_SWEEP
 
     def check(self, keys: Sequence[tuple[str, str]]) -> None:
         """Refuse when any key has used up its failures.
@@ -58,6 +63,18 @@ class FailureLimiter:
             if times is None:
                 times = self._failures[key] = deque()
             times.append(now)
+        if len(self._failures) >= self._sweep_at:
+            self._sweep(now)
+
+    def __len__(self) -> int:
+        """How many keys have failures counted (idle ones may remain until the next sweep)."""
+        return len(self._failures)
+
+    def _sweep(self, now: float) -> None:
+        """Drop every key with no failure left in the window; amortised O(1) a failure (the table doubles first)."""
+        for key in list(self._failures):
+            self._prune(key, now)
+        self._sweep_at = max(_FIRST_SWEEP, 2 * len(self._failures))
 
     def _prune(self, key: tuple[str, str], now: float) -> deque[float] | None:
         times = self._failures.get(key)
