@@ -62,10 +62,10 @@ def bar_chart(
         parts.append(
             f'<text class="chart-name" x="0" y="{top + _LABEL - 4}">{mark}{escape(_short(row.name))}</text>'
             f'<rect class="bar-votes{outline}" x="0" y="{y}" width="{votes}" height="{_BAR}">'
-            f"<title>{escape(row.name)}{funded}: {row.votes} {escape(votes_label)}</title></rect>"
+            f"<title>{escape(row.name)}{funded} · {escape(votes_label)}: {row.votes}</title></rect>"
             f'<text class="chart-label" x="{votes + 4}" y="{y + _BAR - 3}">{row.votes}</text>'
             f'<rect class="bar-money{outline}" x="0" y="{y + _BAR + 2}" width="{money}" height="{_BAR}">'
-            f"<title>{escape(row.name)}{funded}: {escape(money_label)} {escape(row.cost_text)}</title></rect>"
+            f"<title>{escape(row.name)}{funded} · {escape(money_label)}: {escape(row.cost_text)}</title></rect>"
             f'<text class="chart-label" x="{money + 4}" y="{y + 2 * _BAR - 1}">{escape(row.cost_text)}</text>'
         )
     parts.append("</svg>")
