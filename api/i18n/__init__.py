@@ -26,11 +26,20 @@ class Language:
         code: the BCP 47 code, as in `Accept-Language` and `<html lang>`.
         name: the language's own name for itself, as shown in the language switcher.
         direction: `ltr` or `rtl`, for `<html dir>`.
+        number_locale: the BCP 47 locale its numbers and money are written in, on the server (`api.i18n.numbers`)
+            and in the browser (`Intl.NumberFormat`); Arabic follows Morocco's conventions (`ar-MA`: Latin digits,
+            `1.000.000,50`), as residents of Tetouan write them.
     """
 
     code: str
     name: str
     direction: str = "ltr"
+    number_locale: str = ""
+
+    def __post_init__(self) -> None:
+        """The number locale defaults to the language itself."""
+        if not self.number_locale:
+            object.__setattr__(self, "number_locale", self.code)
 
 
 LANGUAGES: dict[str, Language] = {
@@ -39,7 +48,7 @@ LANGUAGES: dict[str, Language] = {
         Language("es", "Español"),
         Language("en", "English"),
         Language("fr", "Français"),
-        Language("ar", "العربية", "rtl"),
+        Language("ar", "العربية", "rtl", "ar-MA"),
         Language("ru", "Русский"),
     )
 }
