@@ -44,24 +44,24 @@ RESULT = {
 def test_equal_shares_says_who_paid_for_what():
     view = result_view(PAGE, ELECTION, RESULT, {"a": 2, "b": 1, "c": 1}, voters=3)
     assert [(row.name, row.cost_text, row.votes) for row in view.funded] == [
-        ("Park", "20 EUR", 2),
-        ("Lamp", "10 EUR", 1),
+        ("Park", "€20", 2),
+        ("Lamp", "€10", 1),
     ]
-    assert view.spent_text == "30 EUR"
+    assert view.spent_text == "€30"
     assert view.explanation[0] == (
-        "The Method of Equal Shares was used. The budget of 30 EUR was split into 3 equal shares of about "
-        "10.00 EUR, one for every voter."
+        "The Method of Equal Shares was used. The budget of €30 was split into 3 equal shares of about "
+        "€10.00, one for every voter."
     )
-    assert "every share was then raised to 13.00 EUR" in view.explanation[-1]
+    assert "every share was then raised to €13.00" in view.explanation[-1]
     assert [(row.name, row.text) for row in view.payments] == [
         (
             "Park",
             (
-                "Supporters who paid: 2. Most paid by one: 10.00 EUR. Total: 20 EUR. "
+                "Supporters who paid: 2. Most paid by one: €10.00. Total: €20. "
                 "Supporters who spent all they had left: 2."
             ),
         ),
-        ("Lamp", "10 EUR paid from the money left over, in order of votes."),
+        ("Lamp", "€10 paid from the money left over, in order of votes."),
     ]
 
 
