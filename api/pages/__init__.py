@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from litestar import Router
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.static_files import create_static_files_router
 
 from api.errors import DATABASE_UNAVAILABLE
@@ -40,6 +40,7 @@ pages_router = Router(
         # Litestar's own refusals (a stale CSRF token, a path or query that cannot be read) and a database that is
         # down become pages too, not the JSON API's English bodies
         HTTPException: page_error_handler,
+        ValidationException: page_error_handler,  # the app maps it for the JSON API, more narrowly than HTTPException
         **dict.fromkeys(DATABASE_UNAVAILABLE, page_unavailable_handler),
     },
     include_in_schema=False,
