@@ -103,7 +103,7 @@ def result_view(  # noqa: PLR0917 -- the view's inputs, each named at every call
     )
 
 
-def explain_rule(
+def explain_rule(  # noqa: PLR0911 -- one explanation per rule
     page: PageContext, rule: str, election: Election, voters: int, details: Mapping[str, object] | None = None
 ) -> tuple[str, ...]:
     """The rule in plain words, one paragraph each (`details`: the allocation's, for what Equal Shares recorded)."""
@@ -151,6 +151,25 @@ def explain_rule(
             page.gettext(
                 "Projects were taken in order of votes per unit of cost, best first. Each was funded if it still "
                 "fitted in what was left of the %(budget)s budget.",
+                budget=budget,
+            ),
+        )
+    if rule == "greedy-threshold":
+        return (
+            page.gettext(
+                "Only projects with at least the number of votes the city set could be funded. They were taken in "
+                "order of votes, most first, and each was funded if it still fitted in what was left of the "
+                "%(budget)s budget.",
+                budget=budget,
+            ),
+        )
+    if rule == "phragmen":
+        return (
+            page.gettext(
+                "Sequential Phragmén was used. Every voter earns money for the projects they chose, all at the same "
+                "rate; a project is bought as soon as its supporters together can pay its cost, shared so that what "
+                "each has paid stays as equal as possible. The count stopped when the next project due did not fit "
+                "in the %(budget)s budget.",
                 budget=budget,
             ),
         )
