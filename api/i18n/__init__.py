@@ -2,7 +2,8 @@
 
 The messages are written in English in the templates and code; `locales/<lang>/LC_MESSAGES/pbvote.po` hold the
 translations and the committed `pbvote.mo` beside each is compiled from it by `make messages` (a test checks that
-they agree), so running the server needs neither Babel nor a build step.
+they agree), so the server reads them with the standard library's gettext and needs no build step. Numbers and
+money are written by `numbers.py`, from Babel's CLDR data (a runtime dependency for that alone).
 """
 
 from __future__ import annotations
