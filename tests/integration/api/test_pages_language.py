@@ -221,3 +221,18 @@ async def test_a_query_the_page_cannot_read_is_a_page(client, admin):
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/html")
     assert "No se puede leer esta dirección o este formulario. Vuelva atrás e inténtelo de nuevo." in response.text
+
+
+async def test_an_unreachable_database_is_a_page_asking_to_wait(client, admin, monkeypatch):
+    election = await create_election(client, admin)
+
+    async def refused(*_: object) -> None:
+        raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 5432)")
+
+    monkeypatch.setattr("api.pages.vote.load_election", refused)
+    response = await client.get(f"/vote/{election}?lang=es")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "2"
+    assert response.headers["content-type"].startswith("text/html")
+    assert "El sistema de votación no está disponible en este momento." in response.text
+    assert "5432" not in response.text
