@@ -41,9 +41,9 @@ test: $(STAMP)
 
 # Re-extract the pages' messages, merge them into every catalog, and compile the committed .mo files.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F api/i18n/babel.cfg -k gettext -k raw_ -k _ --no-location --sort-output --omit-header \
+	$(BIN)/pybabel extract -F api/i18n/babel.cfg -k gettext -k pgettext:1c,2 -k raw_ -k _ --no-location --sort-output --omit-header \
 		-o api/i18n/pbvote.pot .
-	$(BIN)/pybabel update -i api/i18n/pbvote.pot -d api/i18n/locales -D pbvote --width 120 --ignore-obsolete
+	$(BIN)/pybabel update -i api/i18n/pbvote.pot -d api/i18n/locales -D pbvote --width 120 --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -d api/i18n/locales -D pbvote --statistics
 
 demo: $(STAMP)

@@ -2,7 +2,8 @@
 
 The messages are written in English in the templates and code; `locales/<lang>/LC_MESSAGES/pbvote.po` hold the
 translations and the committed `pbvote.mo` beside each is compiled from it by `make messages` (a test checks that
-they agree), so running the server needs neither Babel nor a build step.
+they agree), so the server reads them with the standard library's gettext and needs no build step. Numbers and
+money are written by `numbers.py`, from Babel's CLDR data (a runtime dependency for that alone).
 """
 
 from __future__ import annotations
@@ -26,11 +27,20 @@ class Language:
         code: the BCP 47 code, as in `Accept-Language` and `<html lang>`.
         name: the language's own name for itself, as shown in the language switcher.
         direction: `ltr` or `rtl`, for `<html dir>`.
+        number_locale: the BCP 47 locale its numbers and money are written in, on the server (`api.i18n.numbers`)
+            and in the browser (`Intl.NumberFormat`); Arabic follows Morocco's conventions (`ar-MA`: Latin digits,
+            `1.000.000,50`), as residents of Tetouan write them.
     """
 
     code: str
     name: str
     direction: str = "ltr"
+    number_locale: str = ""
+
+    def __post_init__(self) -> None:
+        """The number locale defaults to the language itself."""
+        if not self.number_locale:
+            object.__setattr__(self, "number_locale", self.code)
 
 
 LANGUAGES: dict[str, Language] = {
@@ -39,7 +49,7 @@ LANGUAGES: dict[str, Language] = {
         Language("es", "Español"),
         Language("en", "English"),
         Language("fr", "Français"),
-        Language("ar", "العربية", "rtl"),
+        Language("ar", "العربية", "rtl", "ar-MA"),
         Language("ru", "Русский"),
     )
 }

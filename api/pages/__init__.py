@@ -11,10 +11,11 @@
 from __future__ import annotations
 
 from litestar import Router
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.static_files import create_static_files_router
 
-from api.pages.errors import page_error_handler
+from api.errors import DATABASE_UNAVAILABLE
+from api.pages.errors import page_error_handler, page_unavailable_handler
 from api.pages.kiosk import KioskController
 from api.pages.paper_pages import PaperController
 from api.pages.public import HomeController, PublicController
@@ -36,8 +37,11 @@ pages_router = Router(
     ],
     exception_handlers={
         PbvoteError: page_error_handler,
-        PermissionDeniedException: page_error_handler,
-        NotAuthorizedException: page_error_handler,
+        # Litestar's own refusals (a stale CSRF token, a path or query that cannot be read) and a database that is
+        # down become pages too, not the JSON API's English bodies
+        HTTPException: page_error_handler,
+        ValidationException: page_error_handler,  # the app maps it for the JSON API, more narrowly than HTTPException
+        **dict.fromkeys(DATABASE_UNAVAILABLE, page_unavailable_handler),
     },
     include_in_schema=False,
 )

@@ -14,7 +14,6 @@ from api.pages.rendering import PageContext
 from ballots.participation import AGE_GROUPS, GENDERS, Profile
 from pbvote.ballot import Ballot
 from pbvote.election import Election
-from pbvote.money import format_amount
 from pbvote.project import Project, ProjectId
 from pbvote.validation import Reason, validate_ballot
 
@@ -96,7 +95,7 @@ def ballot_view(page: PageContext, election: Election, district: str | None, cho
             number=number,
             name=localized(p, "name", language),
             cost=p.cost,
-            cost_text=format_amount(p.cost, election.currency),
+            cost_text=page.money(p.cost, election.currency),
             categories=p.category,
             description=localized(p, "description", language),
             image=p.extra.get("image", ""),
@@ -119,9 +118,7 @@ def ballot_view(page: PageContext, election: Election, district: str | None, cho
 
 
 def _meter(page: PageContext, category: str, spent: int, limit: int, currency: str, *, enforced: bool = True) -> Meter:
-    text = page.gettext(
-        "%(spent)s of %(limit)s", spent=format_amount(spent, currency), limit=format_amount(limit, currency)
-    )
+    text = page.gettext("%(spent)s of %(limit)s", spent=page.money(spent, currency), limit=page.money(limit, currency))
     return Meter(category, spent, limit, enforced, text)
 
 
@@ -138,7 +135,7 @@ def _message(  # noqa: PLR0911 -- one message per reason code
 ) -> str:
     rules = election.ballot_rules
     money = election.currency
-    total = format_amount(sum(p.cost for p in known), money)
+    total = page.money(sum(p.cost for p in known), money)
     name = reason.project_id or ""
     if election.has_project(name):
         name = localized(election.project(ProjectId(name)), "name", page.language.code)
@@ -147,15 +144,15 @@ def _message(  # noqa: PLR0911 -- one message per reason code
     if reason.code == "too-many":
         return page.gettext("Projects chosen: %(count)s. Choose at most %(max)s.", count=count, max=rules.max_length)
     if reason.code == "over-cost":
-        limit = format_amount(rules.max_sum_cost or 0, money)
+        limit = page.money(rules.max_sum_cost or 0, money)
         message = "Your choices cost %(total)s, more than the %(limit)s you can spend."
         return page.gettext(message, total=total, limit=limit)
     if reason.code == "under-cost":
-        limit = format_amount(rules.min_sum_cost or 0, money)
+        limit = page.money(rules.min_sum_cost or 0, money)
         return page.gettext("Your choices cost %(total)s; choose at least %(limit)s.", total=total, limit=limit)
     if reason.code == "over-category-cap" and reason.category is not None:
-        spent = format_amount(sum(p.cost for p in known if reason.category in p.category), money)
-        cap = format_amount(rules.max_cost_per_category[reason.category], money)
+        spent = page.money(sum(p.cost for p in known if reason.category in p.category), money)
+        cap = page.money(rules.max_cost_per_category[reason.category], money)
         return page.gettext(
             "Your choices in %(category)s cost %(total)s, more than the %(limit)s allowed for that line.",
             category=reason.category,
@@ -164,9 +161,13 @@ def _message(  # noqa: PLR0911 -- one message per reason code
         )
     if reason.code == "duplicate-project":
         return page.gettext("%(project)s is chosen twice.", project=name)
-    if reason.code in {"unknown-project", "wrong-district"}:
-        return page.gettext("%(project)s is not on your ballot.", project=name or reason.message)
-    return reason.message
+    if reason.code in {"unknown-project", "wrong-district"} and name:
+        return page.gettext("%(project)s is not on your ballot.", project=name)
+    if reason.code == "wrong-district":
+        return page.gettext("Choose your district.")
+    # points ballots (not on these pages, whose ballots are approval) and any code added later: never the
+    # domain's English text
+    return page.gettext("This ballot breaks a rule of the election.")
 
 
 def gender_choices(page: PageContext) -> list[tuple[str, str]]:

@@ -30,6 +30,8 @@ class ChartRow:
     cost: int
     cost_text: str
     funded: bool
+    votes_text: str = ""
+    """The votes as the page's language writes them (default: the plain number)."""
 
 
 def bar_chart(
@@ -59,11 +61,12 @@ def bar_chart(
         funded = f" ({escape(funded_label)})" if row.funded else ""
         outline = " bar-funded" if row.funded else ""
         mark = "✓ " if row.funded else ""
+        votes_text = escape(row.votes_text or str(row.votes))
         parts.append(
             f'<text class="chart-name" x="0" y="{top + _LABEL - 4}">{mark}{escape(_short(row.name))}</text>'
             f'<rect class="bar-votes{outline}" x="0" y="{y}" width="{votes}" height="{_BAR}">'
-            f"<title>{escape(row.name)}{funded} · {escape(votes_label)}: {row.votes}</title></rect>"
-            f'<text class="chart-label" x="{votes + 4}" y="{y + _BAR - 3}">{row.votes}</text>'
+            f"<title>{escape(row.name)}{funded} · {escape(votes_label)}: {votes_text}</title></rect>"
+            f'<text class="chart-label" x="{votes + 4}" y="{y + _BAR - 3}">{votes_text}</text>'
             f'<rect class="bar-money{outline}" x="0" y="{y + _BAR + 2}" width="{money}" height="{_BAR}">'
             f"<title>{escape(row.name)}{funded} · {escape(money_label)}: {escape(row.cost_text)}</title></rect>"
             f'<text class="chart-label" x="{money + 4}" y="{y + 2 * _BAR - 1}">{escape(row.cost_text)}</text>'

@@ -20,9 +20,10 @@ from api.deps import IntakeDep
 from api.pages.ballot_form import age_group_choices, ballot_election, gender_choices, profile_of
 from api.pages.data import list_batches, list_elections, list_kiosks, load_election
 from api.pages.paper_entry import read_numbers
+from api.pages.problems import ballot_problems, checkin_problem, credential_problem, not_open
 from api.pages.rendering import PageContext, page_context, render
 from api.pages.security import CSRF_FIELD, check_csrf
-from api.pages.vote import credential_of, credential_problem
+from api.pages.vote import credential_of
 from ballots.context import Intake
 from ballots.errors import CredentialRejected, InvalidBallot, RateLimited, StaffError
 from ballots.intake import kiosk as kiosk_service
@@ -39,6 +40,7 @@ __all__ = [
     "KioskController",
     "NotSignedIn",
     "Official",
+    "dashboard",
     "form_number",
     "form_text",
     "kiosk_form",
@@ -159,7 +161,7 @@ class KioskController(Controller):
         self, request: AnyRequest, election_id: FromPath[int], intake: IntakeDep, official: Official
     ) -> Response[Any]:
         """Check-in and paper batches of one election."""
-        return await _dashboard(request, page_context(request), intake, election_id, official, {})
+        return await dashboard(request, page_context(request), intake, election_id, official, {})
 
     @post("/{election_id:int}/checkin")
     async def check_in(
@@ -173,11 +175,13 @@ class KioskController(Controller):
             code = await kiosk_service.check_in(
                 intake, official, election_id, kiosk_id, credential_of(form), profile=profile_of(form)
             )
-        except (CredentialRejected, RateLimited, ConflictError) as exc:
-            extra = {"errors": [credential_problem(page, exc)], "kiosk_id": kiosk_id}
-            return await _dashboard(request, page, intake, election_id, official, extra, status_code=409)
+        except (CredentialRejected, RateLimited, ConflictError, InvalidBallot) as exc:
+            # an election that closed since the page was shown refuses the check-in as a ballot (`not-open`)
+            problem = not_open(page) if isinstance(exc, InvalidBallot) else credential_problem(page, exc)
+            extra = {"errors": [problem], "kiosk_id": kiosk_id}
+            return await dashboard(request, page, intake, election_id, official, extra, status_code=409)
         extra = {"checkin": code, "kiosk_id": kiosk_id}
-        return await _dashboard(request, page, intake, election_id, official, extra)
+        return await dashboard(request, page, intake, election_id, official, extra)
 
     @post("/{election_id:int}/checkin/{checkin:str}/ballot")
     async def enter(
@@ -206,16 +210,18 @@ class KioskController(Controller):
                     checkin=checkin,
                     ballot=BallotInput(keyed.selections, (), district),
                 )
-            except (InvalidBallot, ConflictError) as exc:
-                errors = [str(exc)]
+            except InvalidBallot as exc:
+                errors = ballot_problems(page, election.election, district, keyed.selections, exc)
+            except ConflictError:
+                errors = [checkin_problem(page, checkin)]
         if errors:
             extra = {"checkin": checkin, "kiosk_id": kiosk_id, "errors": errors, "numbers": form.get("numbers")}
-            return await _dashboard(request, page, intake, election_id, official, extra, status_code=422)
+            return await dashboard(request, page, intake, election_id, official, extra, status_code=422)
         done = page.gettext("Ballot recorded. Receipt: %(receipt)s", receipt=checkin)
-        return await _dashboard(request, page, intake, election_id, official, {"done": done, "kiosk_id": kiosk_id})
+        return await dashboard(request, page, intake, election_id, official, {"done": done, "kiosk_id": kiosk_id})
 
 
-async def _dashboard(  # noqa: PLR0917 -- the page's parts, each named at every call
+async def dashboard(  # noqa: PLR0917 -- the page's parts, each named at every call
     request: AnyRequest,
     page: PageContext,
     intake: Intake,
@@ -225,6 +231,7 @@ async def _dashboard(  # noqa: PLR0917 -- the page's parts, each named at every 
     *,
     status_code: int = 200,
 ) -> Response[str]:
+    """The kiosk page of one election: check-in, paper batches, the numbered projects; `extra` overrides."""
     election = await load_election(intake, election_id)
     values = {
         "restart": f"/kiosk/{election_id}",

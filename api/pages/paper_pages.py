@@ -17,15 +17,16 @@ from litestar.response import Redirect
 from api.deps import IntakeDep
 from api.pages.ballot_form import ballot_election
 from api.pages.data import get_batch, load_election
-from api.pages.kiosk import KIOSK_PAGES, Official, form_number, form_text, kiosk_form
+from api.pages.kiosk import KIOSK_PAGES, Official, dashboard, form_number, form_text, kiosk_form
 from api.pages.paper_entry import read_numbers
+from api.pages.problems import paper_problem
 from api.pages.rendering import PageContext, page_context, render
 from ballots.context import Intake
 from ballots.errors import Forbidden
 from ballots.intake import paper
 from ballots.intake.common import BallotInput
 from ballots.store.models import StaffTokenRow
-from pbvote.errors import ConflictError, InvalidElection
+from pbvote.errors import ConflictError, InvalidElection, PbvoteError
 from pbvote.project import ProjectId
 
 __all__ = ["PaperController"]
@@ -47,11 +48,21 @@ class PaperController(Controller):
     ) -> Response[Any]:
         """Open a batch with its envelope count."""
         form = await kiosk_form(request)
-        label = form_text(form, "label") or "batch"
+        page = page_context(request)
+        label = form_text(form, "label") or page.gettext("Batch")
         envelopes, kiosk_id = form_number(form, "envelopes"), form_number(form, "kiosk") or None
-        batch = await paper.open_batch(
-            intake, official, election_id, label=label, envelope_count=envelopes, kiosk_id=kiosk_id
-        )
+        try:
+            batch = await paper.open_batch(
+                intake, official, election_id, label=label, envelope_count=envelopes, kiosk_id=kiosk_id
+            )
+        except (ConflictError, InvalidElection) as exc:
+            problem = (
+                page.gettext("The number of envelopes must be at least 1.")
+                if isinstance(exc, InvalidElection)
+                else page.gettext("Paper batches are opened only while the election is open or closed.")
+            )
+            extra = {"errors": [problem], "kiosk_id": kiosk_id or 0}
+            return await dashboard(request, page, intake, election_id, official, extra, status_code=409)
         return Redirect(f"/kiosk/{election_id}/batches/{batch.id}", status_code=303)
 
     @get("/{batch_id:int}")
@@ -96,7 +107,7 @@ class PaperController(Controller):
         try:
             number = await paper.key_paper(intake, official, election_id, batch_id, seq=seq, content=content)
         except (ConflictError, InvalidElection) as exc:
-            extra["errors"] = [str(exc)]
+            extra["errors"] = [await _problem(intake, page, exc, election_id, batch_id, seq)]
             return await _batch_page(request, page, intake, official, election_id, batch_id, extra, status_code=409)
         saved = page.gettext("Paper %(seq)s saved (keying %(number)s).", seq=seq, number=number)
         notes = [saved, *keyed.warnings]
@@ -128,9 +139,8 @@ class PaperController(Controller):
         try:
             await paper.resolve_paper(intake, official, election_id, batch_id, seq=seq, content=content)
         except (Forbidden, ConflictError, InvalidElection) as exc:
-            return await _batch_page(
-                request, page, intake, official, election_id, batch_id, {"errors": [str(exc)]}, status_code=409
-            )
+            extra = {"errors": [await _problem(intake, page, exc, election_id, batch_id, seq)]}
+            return await _batch_page(request, page, intake, official, election_id, batch_id, extra, status_code=409)
         return Redirect(f"/kiosk/{election_id}/batches/{batch_id}", status_code=303)
 
     @post("/{batch_id:int}/reconcile")
@@ -148,9 +158,8 @@ class PaperController(Controller):
         try:
             counts = await paper.reconcile_batch(intake, official, election_id, batch_id)
         except (Forbidden, ConflictError) as exc:
-            return await _batch_page(
-                request, page, intake, official, election_id, batch_id, {"errors": [str(exc)]}, status_code=409
-            )
+            extra = {"errors": [await _problem(intake, page, exc, election_id, batch_id)]}
+            return await _batch_page(request, page, intake, official, election_id, batch_id, extra, status_code=409)
         done = page.gettext(
             "Batch reconciled: %(counted)s counted, %(spoiled)s spoiled, %(invalid)s invalid.",
             counted=counts["counted"],
@@ -158,6 +167,14 @@ class PaperController(Controller):
             invalid=counts["invalid"],
         )
         return await _batch_page(request, page, intake, official, election_id, batch_id, {"saved": [done]})
+
+
+async def _problem(  # noqa: PLR0917 -- the refusal and where it happened, each named at every call
+    intake: Intake, page: PageContext, exc: PbvoteError, election_id: int, batch_id: int, seq: int | None = None
+) -> str:
+    """Why a keying, resolution (`seq`) or reconciliation was refused, told from the batch as it is now."""
+    batch = await get_batch(intake, election_id, batch_id)
+    return paper_problem(page, exc, batch, await paper.mismatches(intake, election_id, batch_id), seq)
 
 
 async def _batch_page(  # noqa: PLR0917 -- the page's parts, each named at every call
@@ -190,7 +207,7 @@ async def _batch_page(  # noqa: PLR0917 -- the page's parts, each named at every
         "currency": election.election.currency,
         "missing_first": sum(1 for m in problems if 1 not in m.keyings),
         "missing_second": sum(1 for m in problems if 2 not in m.keyings),  # noqa: PLR2004 -- pass 2
-        "differ": [_mismatch(m, numbers) for m in problems if 1 in m.keyings and 2 in m.keyings],  # noqa: PLR2004
+        "differ": [_mismatch(page, m, numbers) for m in problems if 1 in m.keyings and 2 in m.keyings],  # noqa: PLR2004
         "errors": [],
         "saved": [],
         "numbers": "",
@@ -202,13 +219,13 @@ async def _batch_page(  # noqa: PLR0917 -- the page's parts, each named at every
     return render(request, "kiosk_batch.html", values, status_code=status_code, page=page)
 
 
-def _mismatch(problem: paper.Mismatch, numbers: dict[ProjectId, int]) -> dict[str, Any]:
-    """A differing paper as the coordinator reads it: each keying as project numbers."""
+def _mismatch(page: PageContext, problem: paper.Mismatch, numbers: dict[ProjectId, int]) -> dict[str, Any]:
+    """A differing paper as the coordinator reads it: each keying as project numbers, or why it is spoiled."""
 
     def typed(content: str) -> str:
         value = json.loads(content)
         if value.get("spoiled") is not None:
-            return f"spoiled: {value['spoiled']}"
+            return page.gettext("Spoiled: %(reason)s", reason=value["spoiled"] or "-")
         return " ".join(str(numbers.get(ProjectId(p), p)) for p in value["selections"]) or "-"
 
     return {

@@ -18,8 +18,9 @@ from litestar.datastructures import Cookie
 from litestar.enums import MediaType
 
 from api.i18n import LANGUAGES, Language, choose_language, translations
+from api.i18n.numbers import format_count, format_money
+from api.pages import labels
 from api.pages.security import CSRF_FIELD, SECURITY_HEADERS, csrf_cookie, csrf_token
-from pbvote.money import format_amount
 
 __all__ = ["LANG_COOKIE", "STATIC_DIR", "PageContext", "page_context", "render"]
 
@@ -39,16 +40,19 @@ def environment(code: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(code), newstyle=True)  # type: ignore[attr-defined]
+    catalog = translations(code)
+    # newstyle gettext: `_`, `gettext`, `pgettext` (a message with its context) and their plural forms
+    env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     # `raw_` translates a message kept as a template (`%(total)s` left in) for the page's script to fill in
-    env.globals["raw_"] = translations(code).gettext
+    env.globals["raw_"] = catalog.gettext
     env.globals["languages"] = list(LANGUAGES.values())
-    env.filters["money"] = _money
+    number_locale = LANGUAGES[code].number_locale
+    env.filters["money"] = lambda amount, currency="": format_money(amount, currency, number_locale)
+    env.filters["count"] = lambda count: format_count(count, number_locale)
+    env.filters["election_status"] = lambda status: labels.election_status(catalog.pgettext, status)
+    env.filters["batch_status"] = lambda status: labels.batch_status(catalog.pgettext, status)
+    env.filters["staff_role"] = lambda role: labels.staff_role(catalog.pgettext, role)
     return env
-
-
-def _money(amount: int, currency: str = "") -> str:
-    return format_amount(amount, currency)
 
 
 class PageContext:
@@ -65,6 +69,19 @@ class PageContext:
         """Translate `message` into the request's language and fill in its `%(name)s` values."""
         text = translations(self.language.code).gettext(message)
         return text % values if values else text
+
+    def pgettext(self, context: str, message: str, **values: object) -> str:
+        """Translate `message` as meant in `context` (an election "open", a batch "open") and fill in its values."""
+        text = translations(self.language.code).pgettext(context, message)
+        return text % values if values else text
+
+    def money(self, amount: int, currency: str, *, exponent: int = 0) -> str:
+        """An amount as the request's language writes it (`exponent`: decimal places of the counting unit)."""
+        return format_money(amount, currency, self.language.number_locale, exponent=exponent)
+
+    def count(self, count: int) -> str:
+        """A whole number as the request's language writes it."""
+        return format_count(count, self.language.number_locale)
 
 
 def page_context(request: AnyRequest) -> PageContext:

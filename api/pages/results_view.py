@@ -12,7 +12,6 @@ from api.pages.ballot_form import localized
 from api.pages.charts import ChartRow, bar_chart
 from api.pages.rendering import PageContext
 from pbvote.election import Election
-from pbvote.money import format_amount
 from pbvote.project import ProjectId
 
 __all__ = ["FundedRow", "PaymentRow", "ResultView", "explain_rule", "result_view"]
@@ -64,7 +63,7 @@ def result_view(  # noqa: PLR0917 -- the view's inputs, each named at every call
         FundedRow(
             p,
             localized(election.project(p), "name", language),
-            format_amount(election.project(p).cost, money),
+            page.money(election.project(p).cost, money),
             votes.get(p, 0),
         )
         for p in selected
@@ -74,7 +73,12 @@ def result_view(  # noqa: PLR0917 -- the view's inputs, each named at every call
     ordered = sorted(election.projects, key=lambda p: (p.id not in chosen, -votes.get(p.id, 0), p.id))
     rows = [
         ChartRow(
-            localized(p, "name", language), votes.get(p.id, 0), p.cost, format_amount(p.cost, money), p.id in chosen
+            localized(p, "name", language),
+            votes.get(p.id, 0),
+            p.cost,
+            page.money(p.cost, money),
+            p.id in chosen,
+            page.count(votes.get(p.id, 0)),
         )
         for p in ordered
     ]
@@ -91,28 +95,28 @@ def result_view(  # noqa: PLR0917 -- the view's inputs, each named at every call
     total_cost = sum(election.project(p).cost for p in selected if election.has_project(p))
     return ResultView(
         funded=funded,
-        spent_text=format_amount(total_cost, money),
-        budget_text=format_amount(election.budget, money),
+        spent_text=page.money(total_cost, money),
+        budget_text=page.money(election.budget, money),
         chart=chart,
         explanation=explain_rule(page, rule, election, voters, details if isinstance(details, dict) else None),
         payments=_payments(page, election, result),
     )
 
 
-def explain_rule(
+def explain_rule(  # noqa: PLR0911 -- one explanation per rule
     page: PageContext, rule: str, election: Election, voters: int, details: Mapping[str, object] | None = None
 ) -> tuple[str, ...]:
     """The rule in plain words, one paragraph each (`details`: the allocation's, for what Equal Shares recorded)."""
-    budget = format_amount(election.budget, election.currency)
+    budget = page.money(election.budget, election.currency)
     if _is_mes(rule):
-        share = format_amount(election.budget * 100 // max(voters, 1), election.currency, exponent=2)
+        share = page.money(election.budget * 100 // max(voters, 1), election.currency, exponent=2)
         raised: tuple[str, ...] = ()
         if details and details.get("add1_increments") and "voter_budget" in details:
             raised = (
                 page.gettext(
                     "To use as much of the budget as possible, every share was then raised to %(share)s and the "
                     "method was run again; the last result that fitted in the budget was kept.",
-                    share=_money_text(str(details["voter_budget"]), election.currency),
+                    share=_money_text(page, str(details["voter_budget"]), election.currency),
                 ),
             )
         return (
@@ -120,7 +124,7 @@ def explain_rule(
                 "The Method of Equal Shares was used. The budget of %(budget)s was split into %(voters)s equal "
                 "shares of about %(share)s, one for every voter.",
                 budget=budget,
-                voters=voters,
+                voters=page.count(voters),
                 share=share,
             ),
             page.gettext(
@@ -147,6 +151,25 @@ def explain_rule(
             page.gettext(
                 "Projects were taken in order of votes per unit of cost, best first. Each was funded if it still "
                 "fitted in what was left of the %(budget)s budget.",
+                budget=budget,
+            ),
+        )
+    if rule == "greedy-threshold":
+        return (
+            page.gettext(
+                "Only projects with at least the number of votes the city set could be funded. They were taken in "
+                "order of votes, most first, and each was funded if it still fitted in what was left of the "
+                "%(budget)s budget.",
+                budget=budget,
+            ),
+        )
+    if rule == "phragmen":
+        return (
+            page.gettext(
+                "Sequential Phragmén was used. Every voter earns money for the projects they chose, all at the same "
+                "rate; a project is bought as soon as its supporters together can pay its cost, shared so that what "
+                "each has paid stays as equal as possible. The count stopped when the next project due did not fit "
+                "in the %(budget)s budget.",
                 budget=budget,
             ),
         )
@@ -178,13 +201,13 @@ def _payments(page: PageContext, election: Election, result: Mapping[str, object
         if not isinstance(item, dict) or not election.has_project(str(item.get("project"))):
             continue
         project = election.project(ProjectId(str(item["project"])))
-        cost = format_amount(project.cost, election.currency)
+        cost = page.money(project.cost, election.currency)
         if item.get("phase") in {"mes", "add1"}:
             text = page.gettext(
                 "Supporters who paid: %(payers)s. Most paid by one: %(cap)s. Total: %(cost)s. "
                 "Supporters who spent all they had left: %(exhausted)s.",
                 payers=item.get("payers", "?"),
-                cap=_money_text(str(item.get("payment_cap", "0")), election.currency),
+                cap=_money_text(page, str(item.get("payment_cap", "0")), election.currency),
                 cost=cost,
                 exhausted=item.get("exhausted", "?"),
             )
@@ -194,17 +217,19 @@ def _payments(page: PageContext, election: Election, result: Mapping[str, object
     return tuple(rows)
 
 
-def _money_text(fraction: str, currency: str) -> str:
-    """An exact amount written as a fraction (`501/3`), rounded to cents for reading.
+def _money_text(page: PageContext, fraction: str, currency: str) -> str:
+    r"""An exact amount written as a fraction (`501/3`), rounded to cents for reading.
 
-    >>> _money_text("501/3", "EUR"), _money_text("7", "")
-    ('167.00 EUR', '7.00')
+    >>> from api.i18n import LANGUAGES
+    >>> page = PageContext(LANGUAGES["fr"], "t", set_language=False)
+    >>> _money_text(page, "501/3", "EUR"), _money_text(page, "7", "")
+    ('167,00\xa0€', '7,00')
     """
     try:
         value = Fraction(fraction)
     except (ValueError, ZeroDivisionError):
         return fraction
-    return format_amount(round(value * 100), currency, exponent=2)
+    return page.money(round(value * 100), currency, exponent=2)
 
 
 def _is_mes(rule: str) -> bool:

@@ -21,6 +21,7 @@ from litestar.response import Redirect
 from api.deps import IntakeDep
 from api.pages.ballot_form import age_group_choices, ballot_view, check_choice, gender_choices, profile_of
 from api.pages.data import ElectionPage, load_election, receipt_counted
+from api.pages.problems import ballot_problems, credential_problem, not_open
 from api.pages.qr import qr_svg
 from api.pages.rendering import PageContext, page_context, render
 from api.pages.security import CSRF_FIELD, check_csrf
@@ -30,9 +31,8 @@ from ballots.intake.common import BallotInput, Credential, identify, voter_link
 from ballots.intake.online import submit_online
 from ballots.store import repository as repo
 from pbvote.errors import ConflictError
-from pbvote.money import format_amount
 
-__all__ = ["VoteController", "credential_of", "credential_problem", "receipt_url"]
+__all__ = ["VoteController", "credential_of", "receipt_url"]
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -86,8 +86,8 @@ class VoteController(Controller):
             answer = await submit_online(
                 intake, election_id, credential_of(form), ballot, form.get("submission") or None
             )
-        except InvalidBallot:
-            errors = check_choice(page, election.election, district, chosen) or [_not_open(page)]
+        except InvalidBallot as exc:
+            errors = ballot_problems(page, election.election, district, chosen, exc)
             return _ballot_page(request, page, election, form, district, chosen, errors, status_code=422)
         except (CredentialRejected, RateLimited, ConflictError) as exc:
             return _start_page(request, page, election, [credential_problem(page, exc)], {}, status_code=409)
@@ -147,7 +147,7 @@ async def _sign_in(
     if not credential.value:
         return credential, None, page.gettext("Enter your voting code or census identifier.")
     if election.row.status != "open":
-        return credential, None, _not_open(page)
+        return credential, None, not_open(page)
     try:
         async with intake.sessions.begin() as session:
             voter = await identify(intake, session, election.row, credential)
@@ -161,22 +161,6 @@ async def _sign_in(
     if election.election.districts and district is None:
         return credential, None, page.gettext("Choose your district.")
     return credential, district, ""
-
-
-def _not_open(page: PageContext) -> str:
-    return page.gettext("Voting is not open for this election.")
-
-
-def credential_problem(page: PageContext, exc: Exception) -> str:
-    """What to tell a resident whose credential was refused, in their language."""
-    if isinstance(exc, RateLimited):
-        minutes = max(1, -(-exc.retry_after // 60))
-        return page.gettext("Too many attempts. Wait %(minutes)s min and try again.", minutes=minutes)
-    if isinstance(exc, ConflictError):
-        return page.gettext("A ballot was already cast with this credential, online or at a kiosk.")
-    return page.gettext(
-        "This voting code or census identifier does not let you vote in this election. Check it and try again."
-    )
 
 
 def _start_page(
@@ -242,7 +226,7 @@ def _review_page(  # noqa: PLR0917 -- the page's parts, each named at every call
 ) -> Response[str]:
     view = ballot_view(page, election.election, district, chosen)
     picked = [card for card in view.cards if card.chosen]
-    total = format_amount(sum(card.cost for card in picked), election.election.currency)
+    total = page.money(sum(card.cost for card in picked), election.election.currency)
     values = {
         **_hidden(election, form, district),
         "chosen": picked,

@@ -43,7 +43,7 @@ def test_official_checks_in_a_resident_and_records_the_ballot(site: Site, page: 
     entry = page.get_by_label("Project numbers, separated by spaces")
     entry.press_sequentially("1 4")
     # Community garden 300,000 + Street lighting 200,000
-    expect(page.locator("#running")).to_have_text("Total: 500,000 EUR · projects: 2")
+    expect(page.locator("#running")).to_have_text("Total: €500,000 · projects: 2")
     check_page(page, "kiosk-checkin")
     page.get_by_role("button", name="Record the ballot").click()
     expect(page.get_by_text(re.compile(rf"Ballot recorded\. Receipt: {RECEIPT}"))).to_be_visible()
@@ -60,7 +60,7 @@ def test_paper_batch_keyed_twice_mismatch_resolved(site: Site, page: Page) -> No
 
     entry = page.get_by_label("Project numbers, separated by spaces")
     entry.press_sequentially("1 9")
-    expect(page.locator("#running")).to_have_text("Total: 300,000 EUR · projects: 1 · There is no project number 9.")
+    expect(page.locator("#running")).to_have_text("Total: €300,000 · projects: 1 · There is no project number 9.")
     check_page(page, "kiosk-paper-entry")
     _key(page, "1 4", "Paper 1 saved (keying 1).")
     expect(page.get_by_role("heading", name="Paper 2 of 2")).to_be_visible()

@@ -18,8 +18,8 @@ def test_results_page_shows_the_tally(site: Site, page: Page) -> None:
     # South (40,000): s1 11 votes 20,000 funded; s2 4 votes 30,000 does not fit (50,000).
     tables = page.locator("table.results")
     expect(tables).to_have_count(2)
-    expect(tables.nth(0).locator("tbody tr")).to_have_text([re.compile(r"North crossing\s*40,000 EUR\s*12")])
-    expect(tables.nth(1).locator("tbody tr")).to_have_text([re.compile(r"South trees\s*20,000 EUR\s*11")])
+    expect(tables.nth(0).locator("tbody tr")).to_have_text([re.compile(r"North crossing\s*€40,000\s*12")])
+    expect(tables.nth(1).locator("tbody tr")).to_have_text([re.compile(r"South trees\s*€20,000\s*11")])
     expect(page.locator("svg.chart")).to_have_count(2)
     expect(page.locator("svg.chart rect.bar-votes")).to_have_count(5)
     expect(page.get_by_text("Projects were taken in order of votes, most first.").first).to_be_visible()

@@ -28,7 +28,7 @@ def test_resident_votes_in_english(site: Site, page: Page) -> None:
     page.get_by_role("button", name="Start voting").click()
 
     expect(page.get_by_role("heading", name="Your ballot", exact=True)).to_be_visible()
-    expect(page.get_by_text("Projects to choose: 1 to 4. You can spend up to 1,000,000 EUR.")).to_be_visible()
+    expect(page.get_by_text("Projects to choose: 1 to 4. You can spend up to €1,000,000.")).to_be_visible()
     meter = page.get_by_role("meter", name="Budget used")
     expect(meter).to_be_visible()
     # keyboard only: focus the first card's box and tick it with the space bar
@@ -38,14 +38,14 @@ def test_resident_votes_in_english(site: Site, page: Page) -> None:
     assert outline != "none", "the focused checkbox shows no focus outline"
     page.get_by_label("4. Street lighting").check()
     # Community garden 300,000 + Street lighting 200,000 (hand-added)
-    expect(page.locator("#meter-total-text")).to_have_text("500,000 EUR of 1,000,000 EUR")
-    expect(page.locator("#meter-1-text")).to_have_text("300,000 EUR of 500,000 EUR")
+    expect(page.locator("#meter-total-text")).to_have_text("€500,000 of €1,000,000")
+    expect(page.locator("#meter-1-text")).to_have_text("€300,000 of €500,000")
     check_page(page, "vote-ballot")
     page.get_by_role("button", name="Review my ballot").click()
 
     expect(page.get_by_role("heading", name="Review your ballot")).to_be_visible()
     expect(page.locator("table.review tbody tr")).to_have_count(2)
-    expect(page.locator("table.review tfoot")).to_contain_text("500,000 EUR")
+    expect(page.locator("table.review tfoot")).to_contain_text("€500,000")
     # the two optional questions: "prefer not to say" unless the resident picks an answer
     expect(page.get_by_label("Gender")).to_have_value("")
     page.get_by_label("Gender").select_option(label="Woman")
@@ -96,17 +96,15 @@ def test_over_budget_is_refused_in_the_browser(site: Site, page: Page) -> None:
     # 450,000 + 300,000 + 200,000 = 950,000; the bus shelters (120,000) would make 1,070,000
     page.locator("#p-6").click()
     expect(page.locator("#p-6")).not_to_be_checked()
-    expect(page.locator("#live")).to_have_text(
-        "Your choices cost 1,070,000 EUR, more than the 1,000,000 EUR you can spend."
-    )
-    expect(page.locator("#meter-total-text")).to_have_text("950,000 EUR of 1,000,000 EUR")
+    expect(page.locator("#live")).to_have_text("Your choices cost €1,070,000, more than the €1,000,000 you can spend.")
+    expect(page.locator("#meter-total-text")).to_have_text("€950,000 of €1,000,000")
     # the parks line: without the bike lanes the total (750,000) fits, but garden 300,000 + playground 250,000
     # = 550,000 is over the 500,000 parks cap
     page.locator("#p-3").uncheck()
     page.locator("#p-2").click()
     expect(page.locator("#p-2")).not_to_be_checked()
     expect(page.locator("#live")).to_have_text(
-        "Your choices in parks cost 550,000 EUR, more than the 500,000 EUR allowed for that line."
+        "Your choices in parks cost €550,000, more than the €500,000 allowed for that line."
     )
     check_page(page, "vote-over-budget")
     # the category filter (shown only with the script) hides the other categories' cards, not their choices
@@ -128,15 +126,15 @@ def test_too_few_is_refused_in_the_browser(site: Site, page: Page) -> None:
     [
         (
             ["#p-1", "#p-3", "#p-4", "#p-6"],
-            ["Your choices cost 1,070,000 EUR, more than the 1,000,000 EUR you can spend."],
+            ["Your choices cost €1,070,000, more than the €1,000,000 you can spend."],
         ),
         ([], ["Projects chosen: 0. Choose at least 1."]),
         (
             ["#p-1", "#p-2", "#p-4", "#p-5", "#p-6"],
             [
                 "Projects chosen: 5. Choose at most 4.",
-                "Your choices cost 1,020,000 EUR, more than the 1,000,000 EUR you can spend.",
-                "Your choices in parks cost 550,000 EUR, more than the 500,000 EUR allowed for that line.",
+                "Your choices cost €1,020,000, more than the €1,000,000 you can spend.",
+                "Your choices in parks cost €550,000, more than the €500,000 allowed for that line.",
             ],
         ),
     ],
@@ -163,6 +161,6 @@ def test_server_error_page_is_accessible(site: Site, page: Page) -> None:
         page.locator(box).check()
     page.get_by_role("button", name="Review my ballot").click()
     expect(page.locator("#form-errors li")).to_have_text(
-        ["Your choices cost 1,070,000 EUR, more than the 1,000,000 EUR you can spend."]
+        ["Your choices cost €1,070,000, more than the €1,000,000 you can spend."]
     )
     check_page(page, "vote-refused-by-server")

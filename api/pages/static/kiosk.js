@@ -13,8 +13,7 @@
   const limit = parseInt(input.dataset.limit, 10);
   const maxCount = parseInt(input.dataset.max, 10);
   const currency = input.dataset.currency;
-  const number = new Intl.NumberFormat("en-US");
-  function money(amount) { return (number.format(amount) + " " + currency).trim(); }
+  function money(amount) { return window.pbvoteNumbers.money(amount, currency); }
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return String(values[key]); });
   }

@@ -1,6 +1,7 @@
 // The live budget meter of the ballot page: refuses a tick that would go over the budget, an investment line's
 // cap or the most projects allowed, and stops a submission with too few. The server checks the same rules and
-// shows the same messages (they come from the page's data-msg-* attributes), so the page works without this script.
+// shows the same messages (they come from the page's data-msg-* attributes) and the same amounts (money.js writes
+// them as the server does), so the page works without this script.
 "use strict";
 (function () {
   const form = document.getElementById("ballot");
@@ -11,11 +12,7 @@
   const maxCount = parseInt(form.dataset.max, 10);
   const minCount = parseInt(form.dataset.min, 10);
   const currency = form.dataset.currency;
-  const number = new Intl.NumberFormat("en-US");
-
-  function money(amount) {
-    return (number.format(amount) + " " + currency).trim();
-  }
+  function money(amount) { return window.pbvoteNumbers.money(amount, currency); }
   function fill(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return String(values[key]); });
   }

@@ -11,28 +11,32 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from api.i18n import LANGUAGES, LOCALES, choose_language
+from api.i18n import LANGUAGES, LOCALES, choose_language, translations
 
 REPO = Path(__file__).resolve().parents[3]
-KEYWORDS = {"gettext": None, "raw_": None, "_": None}
+# as `make messages` extracts: `pgettext(context, message)` keeps its context (Babel's spec `1c,2`)
+KEYWORDS = {"gettext": None, "pgettext": ((1, "c"), 2), "raw_": None, "_": None}
 METHODS = [("api/pages/**.py", "python"), ("api/pages/templates/**.html", "jinja2")]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
-def _source_messages() -> set[str]:
+def _source_messages() -> set[tuple[str | None, str]]:
+    """Every message of the pages' code and templates, with its context (`None` for plain gettext)."""
     found = extract_from_dir(
         str(REPO),
         METHODS,
         keywords=KEYWORDS,
         options_map={"api/pages/templates/**.html": {"extensions": "jinja2.ext.i18n"}},
     )
-    return {message for _, _, message, _, _ in found if isinstance(message, str)}
+    return {(context, message) for _, _, message, _, context in found if isinstance(message, str)}
 
 
 @pytest.fixture(name="messages", scope="module")
-def fx_messages() -> set[str]:
+def fx_messages() -> set[tuple[str | None, str]]:
     messages = _source_messages()
     assert len(messages) > 100  # the extractor found the pages' messages, not nothing
+    # the stored values the pages put in words, each in its own context (an election "open" is not a batch's)
+    assert {("election status", "open"), ("batch status", "open"), ("staff role", "coordinator")} <= messages
     return messages
 
 
@@ -44,8 +48,29 @@ def _catalog(code: str):
 @pytest.mark.parametrize("code", sorted(LANGUAGES))
 def test_every_message_is_translated(code, messages):
     catalog = _catalog(code)
-    missing = sorted(m for m in messages if m not in catalog or not catalog[m].string)
+    missing = sorted(
+        (str(context), message)
+        for context, message in messages
+        if catalog.get(message, context) is None or not catalog.get(message, context).string
+    )
     assert missing == [], f"run `make messages` and translate these in {code}"
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGES))
+def test_no_translation_is_fuzzy(code):
+    # a fuzzy entry is a guess `pybabel update` made from a similar message; gettext does not use it
+    assert [(m.context, m.id) for m in _catalog(code) if m.id and m.fuzzy] == []
+
+
+@pytest.mark.parametrize(
+    ("code", "election", "batch"),
+    [("en", "open", "open"), ("es", "abierta", "abierto"), ("fr", "ouverte", "ouvert"), ("ru", "открыто", "открыта")],
+)
+def test_the_same_word_in_two_contexts(code, election, batch):
+    # an election (es la elección, fr l'élection, ru голосование) and a batch (el lote, le lot, пачка) are "open"
+    # in different forms: the compiled catalog tells them apart by their context
+    catalog = translations(code)
+    assert (catalog.pgettext("election status", "open"), catalog.pgettext("batch status", "open")) == (election, batch)
 
 
 @pytest.mark.parametrize("code", sorted(LANGUAGES))

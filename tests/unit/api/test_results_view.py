@@ -1,10 +1,12 @@
-"""The results page's words for Equal Shares, from the rounds the rule records (hand-worked example)."""
+"""The results page's words: Equal Shares from the rounds the rule records (hand-worked example), every rule."""
 
 from __future__ import annotations
 
+import pytest
+
 from api.i18n import LANGUAGES
 from api.pages.rendering import PageContext
-from api.pages.results_view import result_view
+from api.pages.results_view import explain_rule, result_view
 from pbvote.election import Election
 from pbvote.project import Project, ProjectId
 
@@ -44,24 +46,24 @@ RESULT = {
 def test_equal_shares_says_who_paid_for_what():
     view = result_view(PAGE, ELECTION, RESULT, {"a": 2, "b": 1, "c": 1}, voters=3)
     assert [(row.name, row.cost_text, row.votes) for row in view.funded] == [
-        ("Park", "20 EUR", 2),
-        ("Lamp", "10 EUR", 1),
+        ("Park", "€20", 2),
+        ("Lamp", "€10", 1),
     ]
-    assert view.spent_text == "30 EUR"
+    assert view.spent_text == "€30"
     assert view.explanation[0] == (
-        "The Method of Equal Shares was used. The budget of 30 EUR was split into 3 equal shares of about "
-        "10.00 EUR, one for every voter."
+        "The Method of Equal Shares was used. The budget of €30 was split into 3 equal shares of about "
+        "€10.00, one for every voter."
     )
-    assert "every share was then raised to 13.00 EUR" in view.explanation[-1]
+    assert "every share was then raised to €13.00" in view.explanation[-1]
     assert [(row.name, row.text) for row in view.payments] == [
         (
             "Park",
             (
-                "Supporters who paid: 2. Most paid by one: 10.00 EUR. Total: 20 EUR. "
+                "Supporters who paid: 2. Most paid by one: €10.00. Total: €20. "
                 "Supporters who spent all they had left: 2."
             ),
         ),
-        ("Lamp", "10 EUR paid from the money left over, in order of votes."),
+        ("Lamp", "€10 paid from the money left over, in order of votes."),
     ]
 
 
@@ -69,3 +71,30 @@ def test_greedy_rules_have_no_payment_table():
     view = result_view(PAGE, ELECTION, {"rule": "greedy", "selected": ["a", "b"]}, {"a": 2, "b": 1}, voters=3)
     assert view.payments == ()
     assert view.explanation[0].startswith("Projects were taken in order of votes, most first.")
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (
+            "phragmen",
+            (
+                "Se usó el método secuencial de Phragmén. Cada votante acumula dinero para los proyectos que eligió, "
+                "todos al mismo ritmo; un proyecto se compra en cuanto sus partidarios pueden pagar juntos su costo, "
+                "repartido de modo que lo que ha pagado cada uno quede lo más igualado posible. El conteo se detuvo "
+                "cuando el siguiente proyecto no cabía en el presupuesto de 30\u00a0€."
+            ),
+        ),
+        (
+            "greedy-threshold",
+            (
+                "Solo podían financiarse los proyectos con al menos el número de votos que fijó la ciudad. "
+                "Se ordenaron por número de votos, de mayor a menor, y cada uno se financió si aún cabía en lo que "
+                "quedaba del presupuesto de 30\u00a0€."
+            ),
+        ),
+    ],
+)
+def test_phragmen_and_threshold_greedy_are_explained_in_spanish(rule, expected):
+    page = PageContext(LANGUAGES["es"], "token", set_language=False)
+    assert explain_rule(page, rule, ELECTION, voters=3) == (expected,)
