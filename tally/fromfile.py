@@ -6,6 +6,10 @@ pabulib's values (the format at https://pabulib.org/format and the checker's lis
 `greedy-custom` (city-specific exceptions described only in a comment) and `unknown`, which no rule reproduces.
 `greedy` with META `min_project_score_threshold` runs as `greedy-threshold`: the format says a project below the
 threshold "will not be selected", and pabulib's checker reports such a file's rule as mislabelled.
+`greedy-custom` is run only when its META `leftover_budget` names a custom part that a rule here is: Amsterdam's
+Buurtbudget files (2020-2022) say "Fund additional projects that fit within leftover budget ordered by score",
+which is the skipping greedy (a greedy-no-skip that then funds what still fits, in score order). Any other
+`leftover_budget`, or none, is refused with the text quoted.
 Equal Shares maps to rule `mes` with its completion (`/add1`, `/greedy`, `/add1-greedy`; none by default) and
 `comparison=True` for a `-comparison` suffix.
 """
@@ -21,6 +25,9 @@ from tally.options import Completion, RuleOptions
 __all__ = ["KNOWN_FILE_RULES", "resolve"]
 
 _GREEDY = ("greedy", "greedy-no-skip", "greedy-threshold")
+_CUSTOM = "greedy-custom"
+# META `leftover_budget` texts of `greedy-custom` files, and the rule each describes (compared case-insensitively)
+_LEFTOVER_RULES = {"fund additional projects that fit within leftover budget ordered by score": "greedy"}
 _COMPLETIONS = {"": Completion.NONE, "/add1": Completion.ADD1, "/greedy": Completion.GREEDY}
 _COMPLETIONS["/add1-greedy"] = Completion.ADD1_GREEDY
 
@@ -53,6 +60,8 @@ def resolve(election: Election, base: RuleOptions | None = None) -> tuple[str, R
     """
     options = base or RuleOptions()
     value = (election.rule or "").strip()
+    if value == _CUSTOM:
+        value = _custom_greedy(election)
     if value in _GREEDY:
         # a threshold binds whatever the rule is called (pabulib's checker flags `greedy` with one as a mislabel)
         threshold = election.meta.get("min_project_score_threshold", "").strip()
@@ -64,3 +73,16 @@ def resolve(election: Election, base: RuleOptions | None = None) -> tuple[str, R
         if completion is not None:
             return "mes", dataclasses.replace(options, completion=completion, comparison=comparison)
     raise UnknownRule(value or "(none recorded)", KNOWN_FILE_RULES)
+
+
+def _custom_greedy(election: Election) -> str:
+    """The greedy variant a `greedy-custom` file's META `leftover_budget` describes.
+
+    Raises:
+        UnknownRule: when `leftover_budget` is missing or describes no rule here (the message quotes it).
+    """
+    leftover = " ".join(election.meta.get("leftover_budget", "").split())
+    rule = _LEFTOVER_RULES.get(leftover.lower())
+    if rule is None:
+        raise UnknownRule(f"{_CUSTOM} (leftover_budget {leftover!r})" if leftover else _CUSTOM, KNOWN_FILE_RULES)
+    return rule

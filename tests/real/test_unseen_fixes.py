@@ -1,0 +1,58 @@
+"""What the unseen real files taught the reader and `from-file`, one test per file and META field."""
+
+from __future__ import annotations
+
+import pytest
+
+from pbvote.election import Election
+from pbvote.errors import UnknownRule
+from pbvote.pabulib import read_pb
+from pbvote.project import Project, ProjectId
+from tally.fromfile import resolve
+from tally.options import RuleOptions
+from tally.registry import allocate
+from tests.real.test_unseen_outcomes import UNSEEN, city
+
+DIAMANTBUURT = "Netherlands_Amsterdam_2021_Diamantbuurt.pb"
+
+
+def test_amsterdam_diamantbuurt_greedy_custom_runs_the_greedy_its_leftover_budget_describes():
+    # META rule `greedy-custom`, leftover_budget "Fund additional projects that fit within leftover budget ordered
+    # by score": stopping at the first project that does not fit would leave 41522 (7000 EUR) unfunded.
+    election = read_pb(str(UNSEEN / DIAMANTBUURT)).election
+    assert election.meta["leftover_budget"].startswith("Fund additional projects that fit")
+    assert resolve(election) == ("greedy", RuleOptions())
+    ballots = read_pb(str(UNSEEN / DIAMANTBUURT)).ballots
+    assert set(allocate(election, ballots, "greedy", RuleOptions()).selected) == city(DIAMANTBUURT)
+    no_skip = set(allocate(election, ballots, "greedy-no-skip", RuleOptions()).selected)
+    assert city(DIAMANTBUURT) - no_skip == {"41522"}
+
+
+def custom(meta: dict[str, str]) -> Election:
+    return Election(10, (Project(ProjectId("a"), 1),), rule="greedy-custom", meta=meta)
+
+
+def test_greedy_custom_leftover_budget_is_read_regardless_of_case_and_spacing():
+    meta = {"leftover_budget": "  fund additional projects that fit within  leftover budget ordered by SCORE "}
+    assert resolve(custom(meta))[0] == "greedy"
+
+
+def test_greedy_custom_with_a_threshold_runs_greedy_threshold():
+    meta = {"leftover_budget": "Fund additional projects that fit within leftover budget ordered by score"}
+    meta["min_project_score_threshold"] = "50"
+    assert resolve(custom(meta))[0] == "greedy-threshold"
+
+
+@pytest.mark.parametrize(
+    ("meta", "message"),
+    [
+        ({}, "unknown rule 'greedy-custom'; known rules"),
+        (
+            {"leftover_budget": "Fund the next one partially"},
+            r"greedy-custom \(leftover_budget 'Fund the next one partially'\)",
+        ),
+    ],
+)
+def test_greedy_custom_without_a_known_leftover_budget_is_refused_quoting_it(meta, message):
+    with pytest.raises(UnknownRule, match=message):
+        resolve(custom(meta))
