@@ -8,6 +8,7 @@ from pbvote.election import Election
 from pbvote.errors import UnknownRule
 from pbvote.pabulib import read_pb
 from pbvote.project import Project, ProjectId
+from pbvote.tiebreak import TieBreak
 from tally.fromfile import resolve
 from tally.options import RuleOptions
 from tally.registry import allocate
@@ -26,6 +27,31 @@ def test_amsterdam_diamantbuurt_greedy_custom_runs_the_greedy_its_leftover_budge
     assert set(allocate(election, ballots, "greedy", RuleOptions()).selected) == city(DIAMANTBUURT)
     no_skip = set(allocate(election, ballots, "greedy-no-skip", RuleOptions()).selected)
     assert city(DIAMANTBUURT) - no_skip == {"41522"}
+
+
+def test_gdynia_2024_srodmiescie_tie_at_353_votes_goes_to_the_cheaper_project_and_is_reported():
+    # 2024/SRO/0009 (220000) and 2024/SRO/0018 (329197, the whole budget) both have 353 votes; the city funded 0009,
+    # and pabulib's converter lists 0009 first for that reason. Under greedy-no-skip the tie decides everything.
+    name = "Poland_Gdynia_2024_Srodmiescie__large.pb"
+    pb = read_pb(str(UNSEEN / name))
+    allocation = allocate(pb.election, pb.ballots, "greedy-no-skip", RuleOptions())
+    assert set(allocation.selected) == city(name) == {"2024/SRO/0009"}
+    assert [tie.candidates for tie in allocation.ties] == [("2024/SRO/0009", "2024/SRO/0018")]
+    dearer_first = RuleOptions(tie_break=TieBreak(("max-cost",)))
+    assert allocate(pb.election, pb.ballots, "greedy-no-skip", dearer_first).selected == ("2024/SRO/0018",)
+
+
+def test_katowice_2024_zarzecze_threshold_counts_points_not_voters():
+    # greedy-threshold with min_project_score_threshold 50 on cumulative ballots: L20/05/XI (53 points from 34
+    # voters) and L20/06/XI (52 points, 37 voters) were funded, so the threshold applies to the score (points).
+    name = "Poland_Katowice_2024_Zarzecze.pb"
+    pb = read_pb(str(UNSEEN / name))
+    funded = {p.id: p for p in pb.election.projects if p.id in city(name)}
+    assert {"L20/05/XI", "L20/06/XI"} <= set(funded)
+    assert all(
+        int(funded[pid].extra["votes"]) < 50 <= int(funded[pid].extra["score"]) for pid in ("L20/05/XI", "L20/06/XI")
+    )
+    assert set(allocate(pb.election, pb.ballots, "greedy-threshold", RuleOptions()).selected) == city(name)
 
 
 def custom(meta: dict[str, str]) -> Election:

@@ -27,6 +27,8 @@ REPRODUCED = {
     "Netherlands_Assen_2025.pb": "mes",
     "Poland_Bydgoszcz_2025_Bartodzieje__small_projects.pb": "greedy-no-skip",
     "Poland_Gdynia_2023_Kamienna_Gora__large.pb": "greedy-no-skip",
+    "Poland_Gdynia_2024_Srodmiescie__large.pb": "greedy-no-skip",
+    "Poland_Katowice_2024_Zarzecze.pb": "greedy-threshold",
     "Poland_Wieliczka_2023_Green_Budget.pb": "mes",
 }
 """Files whose recorded rule reproduces the city's outcome, and the rule id it resolves to."""
