@@ -29,6 +29,7 @@ REPRODUCED = {
     "Poland_Gdynia_2023_Kamienna_Gora__large.pb": "greedy-no-skip",
     "Poland_Gdynia_2024_Srodmiescie__large.pb": "greedy-no-skip",
     "Poland_Katowice_2024_Zarzecze.pb": "greedy-threshold",
+    "Poland_Warszawa_2017_Wawrzyszew.pb": "greedy",
     "Poland_Wieliczka_2023_Green_Budget.pb": "mes",
 }
 """Files whose recorded rule reproduces the city's outcome, and the rule id it resolves to."""
