@@ -9,7 +9,8 @@ threshold "will not be selected", and pabulib's checker reports such a file's ru
 `greedy-custom` is run only when its META `leftover_budget` names a custom part that a rule here is: Amsterdam's
 Buurtbudget files (2020-2022) say "Fund additional projects that fit within leftover budget ordered by score",
 which is the skipping greedy (a greedy-no-skip that then funds what still fits, in score order). Any other
-`leftover_budget`, or none, is refused with the text quoted.
+`leftover_budget`, or none, is refused with the text quoted; so is a file with META `budget_per_category` (Amsterdam
+2019: a cap on each category's spending, with internet and paper votes weighted 50/50), which no rule here applies.
 Equal Shares maps to rule `mes` with its completion (`/add1`, `/greedy`, `/add1-greedy`; none by default) and
 `comparison=True` for a `-comparison` suffix.
 """
@@ -79,8 +80,12 @@ def _custom_greedy(election: Election) -> str:
     """The greedy variant a `greedy-custom` file's META `leftover_budget` describes.
 
     Raises:
-        UnknownRule: when `leftover_budget` is missing or describes no rule here (the message quotes it).
+        UnknownRule: when `leftover_budget` is missing or describes no rule here, or META `budget_per_category`
+            caps the categories (the message quotes the field).
     """
+    caps = election.meta.get("budget_per_category", "").strip()
+    if caps:
+        raise UnknownRule(f"{_CUSTOM} (budget_per_category {caps!r})", KNOWN_FILE_RULES)
     leftover = " ".join(election.meta.get("leftover_budget", "").split())
     rule = _LEFTOVER_RULES.get(leftover.lower())
     if rule is None:

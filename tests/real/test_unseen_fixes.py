@@ -54,6 +54,19 @@ def test_katowice_2024_zarzecze_threshold_counts_points_not_voters():
     assert set(allocate(pb.election, pb.ballots, "greedy-threshold", RuleOptions()).selected) == city(name)
 
 
+def test_amsterdam_2019_kleine_wereld_budget_per_category_is_refused_not_run_as_plain_greedy():
+    # META rule `greedy-custom` with the same leftover_budget as Diamantbuurt, but also budget_per_category
+    # (comment #2: caps on each category's spending) and 50/50 weighted internet/paper votes (comment #3, with no
+    # column saying which ballot is which). Plain greedy would fund 12448 and 12467 instead of 12458 and 12463.
+    name = "Netherlands_Amsterdam_2019_Kleine_Wereld.pb"
+    pb = read_pb(str(UNSEEN / name))
+    assert pb.election.meta["budget_per_category"] == "52000,37000,35000,54000,39000,33000"
+    with pytest.raises(UnknownRule, match=r"greedy-custom \(budget_per_category '52000,37000"):
+        resolve(pb.election)
+    greedy = set(allocate(pb.election, pb.ballots, "greedy", RuleOptions()).selected)
+    assert greedy != city(name)
+
+
 def custom(meta: dict[str, str]) -> Election:
     return Election(10, (Project(ProjectId("a"), 1),), rule="greedy-custom", meta=meta)
 

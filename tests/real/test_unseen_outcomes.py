@@ -38,6 +38,9 @@ NOT_REPRODUCIBLE = {
     # META rule `unknown`, and comment #2: about half the votes were cast on paper and are not in the file, so
     # no rule run on these ballots can give the official winners.
     "Hungary_Budapest_2022_VIII_Jozsefvaros.pb": "paper votes missing (rule unknown)",
+    # META rule `greedy-custom` with budget_per_category (comment #2: a cap on each category's spending) and
+    # comment #3: internet and paper votes were weighted 50/50, but the file does not say which ballot is which.
+    "Netherlands_Amsterdam_2019_Kleine_Wereld.pb": "category caps, 50-50 weighted votes (greedy-custom)",
 }
 """Files no documented rule reproduces from their own ballots, with the reason (it is the test id)."""
 
