@@ -90,6 +90,13 @@ def test_greedy_custom_with_a_threshold_runs_greedy_threshold():
             {"leftover_budget": "Fund the next one partially"},
             r"greedy-custom \(leftover_budget 'Fund the next one partially'\)",
         ),
+        # Amsterdam 2022 Noord West (pb_files/Netherlands_Amsterdam_2022_Noord_West.pb, not kept: 98 KB): the top 16
+        # by votes fill 296407 of 320068 and the next, 43928 (28193), was funded partially (selected=2). No rule here
+        # funds part of a project, and the skipping greedy would fund 43946 (selected=0) instead.
+        (
+            {"leftover_budget": "Partially fund one additional project with highest score"},
+            r"greedy-custom \(leftover_budget 'Partially fund one additional project with highest score'\)",
+        ),
     ],
 )
 def test_greedy_custom_without_a_known_leftover_budget_is_refused_quoting_it(meta, message):
