@@ -29,6 +29,7 @@ REPRODUCED = {
     "Netherlands_Assen_2025.pb": "mes",
     "Poland_Bydgoszcz_2025_Bartodzieje__small_projects.pb": "greedy-no-skip",
     "Poland_Bydgoszcz_2025_Blonie.pb": "greedy-no-skip",
+    "Poland_Gdynia_2020_Cisowa__large.pb": "greedy-no-skip",
     "Poland_Gdynia_2023_Kamienna_Gora__large.pb": "greedy-no-skip",
     "Poland_Gdynia_2024_Srodmiescie__large.pb": "greedy-no-skip",
     "Poland_Katowice_2024_Zarzecze.pb": "greedy-threshold",
