@@ -8,8 +8,10 @@ pabulib's values (the format at https://pabulib.org/format and the checker's lis
 threshold "will not be selected", and pabulib's checker reports such a file's rule as mislabelled.
 `greedy-custom` is run only when its META `leftover_budget` names a custom part that a rule here is: Amsterdam's
 Buurtbudget files (2020-2022) say "Fund additional projects that fit within leftover budget ordered by score",
-which is the skipping greedy (a greedy-no-skip that then funds what still fits, in score order). Any other
-`leftover_budget`, or none, is refused with the text quoted; so is a file with META `budget_per_category` (Amsterdam
+which is the skipping greedy (a greedy-no-skip that then funds what still fits, in score order). Some 2022 files say
+"Partially fund one additional project with highest score": that is `greedy-no-skip`, and the project it stops at
+gets a part of what is left, outside the rule (pabulib marks it `selected`=2). Any other `leftover_budget`, or none,
+is refused with the text quoted; so is a file with META `budget_per_category` (Amsterdam
 2019: a cap on each category's spending, with internet and paper votes weighted 50/50), which no rule here applies.
 Equal Shares maps to rule `mes` with its completion (`/add1`, `/greedy`, `/add1-greedy`; none by default) and
 `comparison=True` for a `-comparison` suffix.
@@ -28,7 +30,11 @@ __all__ = ["KNOWN_FILE_RULES", "resolve"]
 _GREEDY = ("greedy", "greedy-no-skip", "greedy-threshold")
 _CUSTOM = "greedy-custom"
 # META `leftover_budget` texts of `greedy-custom` files, and the rule each describes (compared case-insensitively)
-_LEFTOVER_RULES = {"fund additional projects that fit within leftover budget ordered by score": "greedy"}
+_LEFTOVER_RULES = {
+    "fund additional projects that fit within leftover budget ordered by score": "greedy",
+    # the next project is funded only in part, outside the rule: pabulib marks it selected=2
+    "partially fund one additional project with highest score": "greedy-no-skip",
+}
 _COMPLETIONS = {"": Completion.NONE, "/add1": Completion.ADD1, "/greedy": Completion.GREEDY}
 _COMPLETIONS["/add1-greedy"] = Completion.ADD1_GREEDY
 

@@ -67,6 +67,22 @@ def test_amsterdam_2019_kleine_wereld_budget_per_category_is_refused_not_run_as_
     assert greedy != city(name)
 
 
+def test_amsterdam_2022_noord_west_partial_funding_leftover_budget_runs_greedy_no_skip():
+    # META rule `greedy-custom`, leftover_budget "Partially fund one additional project with highest score": the 16
+    # most approved fill 296407 of 320068 and the next, 43928 (28193), got part of the rest (selected=2, outside the
+    # rule). So the rule is greedy-no-skip; the skipping greedy would also fund 43935 and 43946, which the city did not.
+    name = "Netherlands_Amsterdam_2022_Noord_West.pb"
+    pb = read_pb(str(UNSEEN / name))
+    assert pb.election.meta["leftover_budget"] == "Partially fund one additional project with highest score"
+    assert resolve(pb.election) == ("greedy-no-skip", RuleOptions())
+    allocation = allocate(pb.election, pb.ballots, "greedy-no-skip", RuleOptions())
+    assert set(allocation.selected) == city(name)
+    assert "43928" not in allocation.selected
+    assert {p.id: p.extra["selected"] for p in pb.election.projects}["43928"] == "2"
+    greedy = set(allocate(pb.election, pb.ballots, "greedy", RuleOptions()).selected)
+    assert greedy - city(name) == {"43935", "43946"}
+
+
 def custom(meta: dict[str, str]) -> Election:
     return Election(10, (Project(ProjectId("a"), 1),), rule="greedy-custom", meta=meta)
 
@@ -89,13 +105,6 @@ def test_greedy_custom_with_a_threshold_runs_greedy_threshold():
         (
             {"leftover_budget": "Fund the next one partially"},
             r"greedy-custom \(leftover_budget 'Fund the next one partially'\)",
-        ),
-        # Amsterdam 2022 Noord West (pb_files/Netherlands_Amsterdam_2022_Noord_West.pb, not kept: 98 KB): the top 16
-        # by votes fill 296407 of 320068 and the next, 43928 (28193), was funded partially (selected=2). No rule here
-        # funds part of a project, and the skipping greedy would fund 43946 (selected=0) instead.
-        (
-            {"leftover_budget": "Partially fund one additional project with highest score"},
-            r"greedy-custom \(leftover_budget 'Partially fund one additional project with highest score'\)",
         ),
     ],
 )

@@ -24,6 +24,7 @@ UNSEEN = Path(__file__).resolve().parent.parent / "fixtures" / "pabulib-unseen"
 REPRODUCED = {
     "Netherlands_Amsterdam_2020_Terrasdorp.pb": "greedy",
     "Netherlands_Amsterdam_2021_Diamantbuurt.pb": "greedy",
+    "Netherlands_Amsterdam_2022_Noord_West.pb": "greedy-no-skip",
     "Netherlands_Amsterdam_2022_Rijnbuurt_West.pb": "greedy",
     "Netherlands_Amsterdam_2022_Sloterdijk.pb": "greedy",
     "Netherlands_Assen_2025.pb": "mes",
