@@ -10,9 +10,11 @@ threshold "will not be selected", and pabulib's checker reports such a file's ru
 Buurtbudget files (2020-2022) say "Fund additional projects that fit within leftover budget ordered by score",
 which is the skipping greedy (a greedy-no-skip that then funds what still fits, in score order). Some 2022 files say
 "Partially fund one additional project with highest score": that is `greedy-no-skip`, and the project it stops at
-gets a part of what is left, outside the rule (pabulib marks it `selected`=2). Any other `leftover_budget`, or none,
-is refused with the text quoted; so is a file with META `budget_per_category` (Amsterdam
-2019: a cap on each category's spending, with internet and paper votes weighted 50/50), which no rule here applies.
+gets a part of what is left, outside the rule (pabulib marks it `selected`=2). A file with no `leftover_budget` whose
+only custom part is META `max_project_cost` (Weesp 2021: a cap on what a proposal may cost, which every project
+meets) spends no leftover: `greedy-no-skip`. Any other `leftover_budget`, or none, is refused with the text quoted;
+so is a file with a META `budget_per_...` cap (Amsterdam 2019 `budget_per_category`: a cap on each category's
+spending, with internet and paper votes weighted 50/50), which no rule here applies.
 Equal Shares maps to rule `mes` with its completion (`/add1`, `/greedy`, `/add1-greedy`; none by default) and
 `comparison=True` for a `-comparison` suffix.
 """
@@ -86,14 +88,23 @@ def _custom_greedy(election: Election) -> str:
     """The greedy variant a `greedy-custom` file's META `leftover_budget` describes.
 
     Raises:
-        UnknownRule: when `leftover_budget` is missing or describes no rule here, or META `budget_per_category`
-            caps the categories (the message quotes the field).
+        UnknownRule: when `leftover_budget` describes no rule here, when it is missing and the file's custom part is
+            not a met `max_project_cost`, or when a META `budget_per_...` field caps a part of the budget (the message
+            quotes the field).
     """
-    caps = election.meta.get("budget_per_category", "").strip()
-    if caps:
-        raise UnknownRule(f"{_CUSTOM} (budget_per_category {caps!r})", KNOWN_FILE_RULES)
+    for key, value in sorted(election.meta.items()):
+        if key.startswith("budget_per_") and value.strip():
+            raise UnknownRule(f"{_CUSTOM} ({key} {value.strip()!r})", KNOWN_FILE_RULES)
     leftover = " ".join(election.meta.get("leftover_budget", "").split())
+    if not leftover and _cost_cap_met(election):
+        return "greedy-no-skip"
     rule = _LEFTOVER_RULES.get(leftover.lower())
     if rule is None:
         raise UnknownRule(f"{_CUSTOM} (leftover_budget {leftover!r})" if leftover else _CUSTOM, KNOWN_FILE_RULES)
     return rule
+
+
+def _cost_cap_met(election: Election) -> bool:
+    """Whether META `max_project_cost` is a whole number that no project's cost exceeds."""
+    cap = election.meta.get("max_project_cost", "").strip()
+    return cap.isdigit() and all(project.cost <= int(cap) for project in election.projects)

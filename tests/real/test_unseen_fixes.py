@@ -83,6 +83,29 @@ def test_amsterdam_2022_noord_west_partial_funding_leftover_budget_runs_greedy_n
     assert greedy - city(name) == {"43935", "43946"}
 
 
+def test_amsterdam_weesp_2021_greedy_custom_with_only_a_met_max_project_cost_runs_greedy_no_skip():
+    # pb_files/Netherlands_Amsterdam_2021_Weesp.pb (not kept: 108 KB), META rule `greedy-custom`, no leftover_budget,
+    # comment "#1: The max_project_cost is a requirement on projects to have some maximum cost", max_project_cost
+    # 10000, budget 30000. Its four most voted (6000, 9000, 5000, 10000) spend the budget exactly and are the four
+    # the city funded; the project costs below are the file's.
+    costs = {"41293": 6000, "41290": 9000, "41291": 5000, "41294": 10000, "41297": 4000, "41292": 10000}
+    costs |= {"41296": 8000, "41295": 9000}
+    projects = tuple(Project(ProjectId(pid), cost) for pid, cost in costs.items())
+    meta = {"max_project_cost": "10000"}
+    assert resolve(Election(30000, projects, rule="greedy-custom", meta=meta))[0] == "greedy-no-skip"
+    dearer = (*projects, Project(ProjectId("x"), 10001))
+    with pytest.raises(UnknownRule, match="unknown rule 'greedy-custom'"):
+        resolve(Election(30000, dearer, rule="greedy-custom", meta=meta))
+
+
+def test_greedy_custom_with_any_budget_per_cap_is_refused():
+    # Amsterdam's older files (e.g. pb_files/Netherlands_Amsterdam_252.pb) cap neighbourhoods the same way.
+    meta = {"leftover_budget": "Fund additional projects that fit within leftover budget ordered by score"}
+    meta["budget_per_neighborhood"] = "150000,100000,250000"
+    with pytest.raises(UnknownRule, match=r"greedy-custom \(budget_per_neighborhood '150000,100000,250000'\)"):
+        resolve(custom(meta))
+
+
 def custom(meta: dict[str, str]) -> Election:
     return Election(10, (Project(ProjectId("a"), 1),), rule="greedy-custom", meta=meta)
 
