@@ -11,9 +11,11 @@ Prices are kept lazily: budgets only fall, so a project's rho only rises, and a 
 of their last rho until the next one cannot come within `MARGIN` of the best (`tally._mes_price` prices one).
 
 A run may be given the run at a lower voter budget (Add1 reruns MES one unit higher each time, and most reruns
-begin with the same rounds). While the rounds so far are that run's, each round prices that run's winner first
-and bounds every other project's price from that run's `Note` (two numpy calls), pricing only the projects the
-bound cannot put clearly above the best. The choice is the same either way: only provable lower bounds change.
+begin with the same rounds). Each round prices that run's winner first (or, once the rounds differ, the winner
+of the same round or the one before) and bounds every other project's price from that run's `Note` (two numpy
+calls), pricing only the projects the bound cannot put clearly above the best. A note bounds a price at any
+budgets, so the notes serve after the rounds part too (a run one unit higher mostly swaps two rounds, after which
+budgets are close again). The choice is the same either way: only provable lower bounds change.
 """
 
 import heapq
