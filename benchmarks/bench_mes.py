@@ -4,6 +4,10 @@ Run: `.venv/bin/python benchmarks/bench_mes.py [--synthetic VOTERS PROJECTS [--c
 wall-clock and CPU seconds for reading each file and per variant (the rule only, after the file is read) and the
 peak resident memory of the process (ballots included); nothing here is asserted (timings vary by machine and
 load: compare CPU seconds on a busy machine).
+
+`--add1-orders FILE.pb` instead steps Add1 on one file one unit at a time and prints how many raises change the
+funding order and how many rounds each rerun shares with the one below: what any way of skipping raises or
+reusing rounds has to work with.
 """
 
 from __future__ import annotations
@@ -12,14 +16,20 @@ import argparse
 import random
 import resource
 import time
+from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 from pbvote.ballot import Ballot
 from pbvote.election import Election
 from pbvote.pabulib import read_pb
 from pbvote.project import Project, ProjectId
+from pbvote.tiebreak import DEFAULT_TIE_BREAK
+from tally._mes_add1 import Solver
+from tally._mes_instance import build_instance
 from tally.mes import mes
 from tally.options import Completion, RuleOptions, Satisfaction
+from tally.profile import compile_profile
 
 PABULIB = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pabulib"
 VARIANTS = [
@@ -54,11 +64,45 @@ def time_one(label: str, election: Election, ballots: list[Ballot], options: Rul
     )
 
 
+def add1_orders(path: str, satisfaction: Satisfaction) -> None:
+    """Print, for Add1 on `path`, which raises change the funding order and where."""
+    pb = read_pb(path)
+    compiled = compile_profile(pb.election, pb.ballots)
+    places = DEFAULT_TIE_BREAK.rank(pb.election.projects, compiled.support_by_id())
+    rank = tuple(places[pid] for pid in compiled.project_ids)
+    instance = build_instance(compiled, pb.election.budget, satisfaction, rank)
+    solver = Solver.of(instance)
+    start = Fraction(instance.budget, max(instance.voters, 1))
+    orders: list[tuple[int, ...]] = []
+    run = None
+    while not orders or sum(instance.costs[j] for j in orders[-1]) <= instance.budget:
+        run = solver.order(start + len(orders), run)
+        orders.append(run.order)
+    shared = [
+        next((r for r, (a, b) in enumerate(zip(x, y, strict=False)) if a != b), min(len(x), len(y)))
+        for x, y in pairwise(orders)
+    ]
+    changed = [r for r, (x, y) in enumerate(pairwise(orders), start=1) if x != y]
+    rounds = sum(len(x) for x in orders[1:])
+    print(f"{Path(path).stem} {satisfaction!s}: {len(orders)} runs, {len(changed)} raises change the order")
+    common = sum(min(s, len(x)) for s, x in zip(shared, orders[1:], strict=True))
+    print(f"rounds {rounds}, shared with the run below {common}")
+    print(
+        "raises that change it (raise, first round that differs):",
+        list(zip(changed, (shared[r - 1] for r in changed), strict=True)),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--synthetic", nargs=2, type=int, metavar=("VOTERS", "PROJECTS"))
     parser.add_argument("--completion", default="none")
+    parser.add_argument("--add1-orders", metavar="FILE.pb")
+    parser.add_argument("--satisfaction", default="cost")
     args = parser.parse_args()
+    if args.add1_orders:
+        add1_orders(args.add1_orders, Satisfaction(args.satisfaction))
+        return
     if args.synthetic:
         election, ballots = synthetic(*args.synthetic)
         time_one(

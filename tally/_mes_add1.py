@@ -67,8 +67,9 @@ def run_add1(solver: Solver) -> tuple[int, MesRun]:
 
     Complexity: one MES run per raise, except over calm stretches (see `_calm_raises`), which are crossed in
     one step; the number of raises is at most about the largest project cost. Each run is given the one before
-    (`run_fast_full`'s `below`, see `_HINTED_SUPPORTERS`), so the rounds they share price about a third as
-    many projects.
+    (`run_fast_full`'s `below`, see `_HINTED_SUPPORTERS`), whose notes spare pricing most projects in every
+    round. Skipping raises pays only where the outcome rarely moves: on Warszawa-Mokotow under cost satisfaction
+    160 of 360 raises change the funding order (two rounds swap mid-run; `benchmarks/bench_mes.py --add1-orders`).
     """
     instance = solver.instance
     start = Fraction(instance.budget, max(instance.voters, 1))

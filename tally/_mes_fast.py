@@ -11,9 +11,11 @@ Prices are kept lazily: budgets only fall, so a project's rho only rises, and a 
 of their last rho until the next one cannot come within `MARGIN` of the best (`tally._mes_price` prices one).
 
 A run may be given the run at a lower voter budget (Add1 reruns MES one unit higher each time, and most reruns
-begin with the same rounds). While the rounds so far are that run's, each round prices that run's winner first
-and bounds every other project's price from that run's `Note` (two numpy calls), pricing only the projects the
-bound cannot put clearly above the best. The choice is the same either way: only provable lower bounds change.
+begin with the same rounds). Each round prices that run's winner first (or, once the rounds differ, the winner
+of the same round or the one before) and bounds every other project's price from that run's `Note` (two numpy
+calls), pricing only the projects the bound cannot put clearly above the best. A note bounds a price at any
+budgets, so the notes serve after the rounds part too (a run one unit higher mostly swaps two rounds, after which
+budgets are close again). The choice is the same either way: only provable lower bounds change.
 """
 
 import heapq
@@ -23,80 +25,19 @@ from fractions import Fraction
 import numpy as np
 
 from tally._mes_exact import choose, pay, price
-from tally._mes_price import MARGIN, FastInstance, Floats, NearTie, Note, Notes, bound, confirm
+from tally._mes_price import MARGIN, FastInstance, Floats, NearTie, Note, Notes, bound, follow
 from tally._mes_price import price as float_price
 
 __all__ = ["MARGIN", "FastInstance", "FastRun", "run_fast", "run_fast_full"]
 
 Ties = list[tuple[int, tuple[int, ...], Fraction]]
-Hint = tuple[int | None, Notes] | None
+Hint = tuple[int | None, Notes, bool] | None
 
 
 Heap = list[tuple[float, int, int]]
 
 
-@dataclass(slots=True)
-class _Round:
-    """One round's choice in progress: the lazy prices, the best price so far, and the prices found this round.
-
-    `heap` holds `(last rho, rank, project)`; entries whose rho is no longer the project's last are stale.
-    """
-
-    fast: FastInstance
-    last: dict[int, float]
-    heap: Heap
-    budgets: Floats
-    notes: Notes | None
-    best: float = np.inf
-    best_j: int = -1
-    priced: list[tuple[float, int]] = field(default_factory=list)
-
-    def price(self, j: int, floor: float) -> None:
-        """Price `j` from a lower bound `floor`, noting the price, or drop it when unaffordable."""
-        rho = float_price(self.fast, j, self.budgets, floor, self.notes)
-        if rho is None:
-            del self.last[j]
-            return
-        self.last[j] = rho
-        self.priced.append((rho, j))
-        if rho < self.best:
-            self.best, self.best_j = rho, j
-
-    def lead(self, j: int, note: Note | None) -> None:
-        """Price the winner of the run below first: confirmed from its note when the same supporters run out."""
-        confirmed = confirm(self.fast, j, self.budgets, note) if note else 0.0
-        if not isinstance(confirmed, tuple):  # a lower bound: price from near the price, usually in one pass
-            self.price(j, max(self.last[j], confirmed * (1 - MARGIN)))
-            return
-        rho, self.last[j] = confirmed[0], confirmed[0]
-        if self.notes is not None:
-            self.notes[j] = confirmed
-        self.priced.append((rho, j))
-        if rho < self.best:
-            self.best, self.best_j = rho, j
-
-    def settle(self, j: int, floor: float, note: Note) -> float | None:
-        """Settle `j` by a note from a run at a lower budget; `None` when settled, else a floor to price it from.
-
-        Settled: unaffordable now, or bounded too far above the best to tie (its bound becomes its last price).
-        """
-        low = bound(self.fast, j, self.budgets, note)
-        if low is None:
-            del self.last[j]
-            return None
-        if low > self.best * (1 + MARGIN) ** 2:
-            self.last[j] = low / (1 + MARGIN)
-            heapq.heappush(self.heap, (self.last[j], self.fast.instance.rank[j], j))
-            return None
-        return max(floor, low * (1 - MARGIN))
-
-    def winner(self) -> int | None:
-        """The cheapest project priced, `None` when none is affordable; raises `NearTie` when too close to call."""
-        if self.best_j < 0:
-            return None
-        if any(j != self.best_j and rho <= self.best * (1 + MARGIN) for rho, j in self.priced):
-            raise NearTie
-        return self.best_j
+_HIGH = 1 + MARGIN
 
 
 def _round(
@@ -104,35 +45,105 @@ def _round(
 ) -> int | None:
     """Choose the next project, updating the lazy prices in `last`; `None` when nothing is affordable.
 
-    Prices found are noted in `notes` when given. `hint` is what a run at a lower voter budget with the same rounds
-    so far left for this round: its winner, priced first (`tally._mes_price.confirm`), and its notes, which bound
-    the other projects' prices (`tally._mes_price.bound`) so that only those the bound cannot separate from the best
-    are priced.
+    `heap` holds `(last rho, rank, project)`; entries whose rho is no longer the project's last are stale. Prices
+    found are noted in `notes` when given. `hint` is what a run at a lower voter budget left for this round
+    (`_hint`): a project priced first (`tally._mes_price.follow`), and notes that bound the other projects'
+    prices (`tally._mes_price.bound`) so that only those the bound cannot separate from the best are priced.
+    Written flat, without a per-round object: Add1 runs this some 20,000 times on a city's file.
     """
-    state = _Round(fast, last, heap, budgets, notes)
-    lead, known = hint or (None, {})
+    lead, known, strict = hint or (None, {}, False)
+    priced: list[tuple[float, int]] = []
+    best = np.inf
     try:
         if lead is not None and lead in last:
-            state.lead(lead, known.get(lead))
+            best = _lead(
+                fast, lead, budgets, note=known.get(lead), strict=strict, last=last, notes=notes, priced=priced
+            )
         while heap:
             value, _, j = heap[0]
             if last.get(j) != value:
                 heapq.heappop(heap)
                 continue
-            if value > state.best * (1 + MARGIN):
+            if value > best * _HIGH:
                 break  # every other project's rho is at least its last one, too far above the best to tie
             heapq.heappop(heap)
             if j == lead:
                 continue  # priced above (else no longer in `last`), pushed again below
-            floor: float | None = value
-            if j in known:
-                floor = state.settle(j, value, known[j])
-            if floor is not None:
-                state.price(j, floor)
+            note = known.get(j)
+            floor = value if note is None else _settle(fast, j, budgets, (value, best), note=note, last=last, heap=heap)
+            if floor is None:
+                continue
+            rho = float_price(fast, j, budgets, floor, notes)
+            if rho is None:
+                del last[j]
+                continue
+            last[j] = rho
+            priced.append((rho, j))
+            best = min(best, rho)
     finally:
-        for rho, j in state.priced:
+        for rho, j in priced:
             heapq.heappush(heap, (rho, fast.instance.rank[j], j))
-    return state.winner()
+    return _winner(priced)
+
+
+def _lead(
+    fast: FastInstance,
+    j: int,
+    budgets: Floats,
+    *,
+    note: Note | None,
+    strict: bool,
+    last: dict[int, float],
+    notes: Notes | None,
+    priced: list[tuple[float, int]],
+) -> float:
+    """Price the hint's project `j` first, from its note when there is one; its rho (inf when unaffordable)."""
+    if note is None:
+        rho = float_price(fast, j, budgets, last[j], notes)
+    else:
+        rho = follow(fast, j, budgets, note, floor=last[j], notes=notes, strict=strict)
+    if rho is None:
+        del last[j]
+        return np.inf
+    last[j] = rho
+    priced.append((rho, j))
+    return rho
+
+
+def _settle(
+    fast: FastInstance,
+    j: int,
+    budgets: Floats,
+    values: tuple[float, float],
+    *,
+    note: Note,
+    last: dict[int, float],
+    heap: Heap,
+) -> float | None:
+    """Settle `j` by a note; `None` when settled, else a floor to price it from (`values`: its last rho, the best).
+
+    Settled: unaffordable now, or bounded too far above the best to tie (its bound becomes its last price).
+    """
+    value, best = values
+    low = bound(fast, j, budgets, note)
+    if low is None:
+        del last[j]
+        return None
+    if low > best * _HIGH * _HIGH:
+        last[j] = low / _HIGH
+        heapq.heappush(heap, (last[j], fast.instance.rank[j], j))
+        return None
+    return max(value, low * (1 - MARGIN))
+
+
+def _winner(priced: list[tuple[float, int]]) -> int | None:
+    """The cheapest project priced, `None` when none is affordable; raises `NearTie` when too close to call."""
+    if not priced:
+        return None
+    best, best_j = min(priced)
+    if any(j != best_j and rho <= best * _HIGH for rho, j in priced):
+        raise NearTie
+    return best_j
 
 
 @dataclass(slots=True)
@@ -177,7 +188,9 @@ class FastRun:
         top: the largest rho paid (a float, only compared with a margin).
         start: the voter budget.
         notes: per round (one more than `order`: the last found nothing affordable), a `Note` per project whose
-            price is known; a run at a higher voter budget funding the same projects so far uses them.
+            price is known; a later run at a higher voter budget uses them (any note bounds a price, `Note`).
+        vague: per round, the projects whose note was taken after other rounds than this run's so far (passed on
+            from a run that funded something else by then): `follow` then checks what it could otherwise assume.
     """
 
     order: tuple[int, ...]
@@ -186,6 +199,7 @@ class FastRun:
     top: float
     start: Fraction = Fraction(0)
     notes: tuple[Notes, ...] = ()
+    vague: tuple[frozenset[int], ...] = ()
 
 
 def _pay(fast: FastInstance, j: int, rho: float, budgets: Floats, *, calm: bool) -> bool:
@@ -201,6 +215,36 @@ def _pay(fast: FastInstance, j: int, rho: float, budgets: Floats, *, calm: bool)
     else:
         budgets[groups] = held - np.minimum(held, share)
     return calm
+
+
+def _hint(below: FastRun | None, r: int, last: dict[int, float], *, same: bool) -> Hint:
+    """What the run below tells round `r`: a project to price first, its notes then, and if that one's is strict.
+
+    Strict (`tally._mes_price.follow`): taken after this run's rounds so far, at a lower voter budget.
+
+    While this run's rounds are `below`'s, its winner then comes first. Once they differ (a run one unit higher
+    mostly swaps two rounds), its winner then does, or the one before when this run has not funded that yet; the
+    notes still bound prices, and closely again once the rounds realign.
+    """
+    if below is None or r >= len(below.notes):
+        return None
+    if same:
+        lead = below.order[r] if r < len(below.order) else None
+        return lead, below.notes[r], lead not in _vague(below, r)
+    return next((j for j in below.order[max(r - 1, 0) : r + 1][::-1] if j in last), None), below.notes[r], False
+
+
+def _vague(run: FastRun, r: int) -> frozenset[int]:
+    return run.vague[r] if r < len(run.vague) else frozenset()
+
+
+def _passed_on(below: FastRun | None, r: int, fresh: Notes, *, same: bool) -> tuple[Notes, frozenset[int]]:
+    """The notes round `r` keeps for the run above: its own, and what `below` told it; and which are vague."""
+    if below is None or r >= len(below.notes):
+        return fresh, frozenset()
+    told = below.notes[r]
+    vague = _vague(below, r) if same else told.keys()
+    return {**told, **fresh}, frozenset(vague - fresh.keys()) if vague else frozenset()
 
 
 def run_fast(fast: FastInstance, start: Fraction) -> tuple[tuple[int, ...], Ties]:
@@ -223,6 +267,7 @@ def run_fast_full(
     if below is not None and (below.start > start or len(below.notes) <= len(below.order)):
         below = None  # from a higher budget, or kept no notes
     kept: list[Notes] = []
+    vague: list[frozenset[int]] = []
     same = below is not None  # the rounds so far are `below`'s first rounds
     budgets = np.full(len(fast.instance.weights), float(start), dtype=np.float64)
     # cost / total utility is a lower bound on every price (everyone paying `rho * u` in full), so a project is
@@ -236,9 +281,7 @@ def run_fast_full(
     calm, top = True, 0.0
     while True:
         r = len(order)
-        hint = None
-        if below is not None and same:
-            hint = (below.order[r] if r < len(below.order) else None, below.notes[r])
+        hint = _hint(below, r, last, same=same)
         notes: Notes | None = {} if keep_notes else None
         try:
             j = _round(fast, last, heap, budgets, notes=notes, hint=hint)
@@ -250,9 +293,11 @@ def run_fast_full(
                 ties.append((len(order), tied, exact_rho))
             j = tied[0] if tied else None
         if notes is not None:
-            kept.append({**hint[1], **notes} if hint else notes)
+            told, loose = _passed_on(below, r, notes, same=same)
+            kept.append(told)
+            vague.append(loose)
         if j is None:
-            return FastRun(tuple(order), tuple(ties), calm, top, start, tuple(kept))
+            return FastRun(tuple(order), tuple(ties), calm, top, start, tuple(kept), tuple(vague))
         rho = last.pop(j)
         calm = _pay(fast, j, rho, budgets, calm=calm)
         top = max(top, rho)

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from tally._mes_instance import MesInstance
 
-__all__ = ["MARGIN", "FastInstance", "Floats", "NearTie", "Note", "Notes", "bound", "cap", "confirm", "price"]
+__all__ = ["MARGIN", "FastInstance", "Floats", "NearTie", "Note", "Notes", "bound", "cap", "follow", "price"]
 
 MARGIN = 1e-9
 """Relative gap below which two floats are treated as a possible tie and exact arithmetic decides."""
@@ -33,12 +33,11 @@ Note = tuple[float, float, float, tuple[Floats, npt.NDArray[np.bool_]] | None]
 rho (`out`: each supporter's weight if they run out, else 0, and whether they run out; `None` when nobody does),
 and the utility of those who pay in full. For a project found unaffordable: `(inf, all its supporters' money, 0, None)`.
 
-A note taken at voter budget `b` after rounds `R` bounds the rho at any higher voter budget after the same rounds.
-There every budget is at least what it was (by induction on `R`: each round's rho is at most what it was, so each
-payer keeps at least as much). Let `F(x)` be the sum of `min(budget, x * utility)` over the supporters then and
-`F'(x)` now. Below the noted rho, a supporter who paid in full pays `x * utility` either way, so only those who
-ran out can pay more: `F'(x) <= F(x) + D`, `D` their extra money. `F` is concave and rises by at least `paying`
-per unit of `x` below the rho, so `F'` cannot reach the cost below `rho - D / paying`.
+A note bounds the same project's price at any budgets, in any later run or round. Those who paid in full then
+pay at most `x * utility` at any price `x`, and those who ran out pay at most what they hold now, `money + D`
+with `D` their money now minus then (of any sign); the cost `money + rho * paying` is then out of reach below
+`rho - D / paying`. Add1 reruns MES at voter budgets one unit apart, whose rounds mostly coincide, so the
+bound is usually close.
 """
 Notes = dict[int, Note]
 
@@ -104,8 +103,6 @@ def price(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes
     uniform = fast.uniform[j]
     if uniform:  # approval ballots: every supporter has the same utility, so work with payments directly
         most = cap(fast, j, budgets, floor * uniform, notes)
-        if most is not None and notes is not None and j in notes:
-            notes[j] = _per_utility(notes[j], uniform)  # noted by `cap` just now (notes start empty each round)
         return None if most is None else most / uniform
     cost = float(fast.instance.costs[j])
     held = budgets[fast.groups[j]]
@@ -135,12 +132,6 @@ def price(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes
     return _price_sorted(cost, ratio, weights * held, fast.weighted[j])
 
 
-def _per_utility(note: Note, uniform: float) -> Note:
-    """`cap`'s note (a cap, money, voters, out) as a price's when every utility is `uniform`."""
-    most, money, voters, out = note
-    return most / uniform, money, voters * uniform, out
-
-
 def _unaffordable(j: int, money: float, cost: float, notes: Notes | None) -> bool:
     """Whether `j`'s supporters clearly cannot pay its cost (noted so); `NearTie` when too close to call."""
     if money < cost * (1 - MARGIN):
@@ -155,31 +146,39 @@ def _unaffordable(j: int, money: float, cost: float, notes: Notes | None) -> boo
 def cap(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes: Notes | None = None) -> float | None:
     """The most any supporter of `j` pays when all have the same utility: water-filling on budgets from `floor`.
 
-    Each pass sums the money and the voters of those below the cap in one matrix product; the set below only
-    grows, so an unchanged number of voters below (an exact integer in floats) is the fixed point. `notes`
-    gets `(cap, money of those below it, voters paying it, weights of those below)` (`price` makes it a `Note`).
+    `notes` gets the price's `Note` (per unit of utility, as `price` finds it).
     """
     cost = float(fast.instance.costs[j])
     held = budgets[fast.groups[j]]
+    if _unaffordable(j, float(np.dot(fast.weights[j], held)), cost, notes):
+        return None
+    return _fill(fast, j, held, held < max(cost / fast.voters[j], floor), notes)
+
+
+def _fill(fast: FastInstance, j: int, held: Floats, below: npt.NDArray[np.bool_], notes: Notes | None) -> float:
+    """`cap`'s water-filling for an affordable `j` from `below`, supporters who surely hold less than the cap.
+
+    Each pass sums the money and the voters of those below the cap in one matrix product; the set below only
+    grows, so an unchanged number of supporters below is the fixed point (counted, without a product).
+    """
+    cost = float(fast.instance.costs[j])
     voters = fast.voters[j]
     both = fast.pair(j)  # money and voters, summed together below
     paid = np.multiply(fast.weights[j], held, out=both[0])
-    money = float(np.dot(fast.weights[j], held))
-    if _unaffordable(j, money, cost, notes):
-        return None
-    sums: list[float] = (both @ (held < max(cost / voters, floor))).tolist()
-    paid_out, voters_out = sums
+    count = int(np.count_nonzero(below))
     for _ in range(_PASSES):
+        sums: list[float] = (both @ below).tolist()
+        paid_out, voters_out = sums
         cap = (cost - paid_out) / (voters - voters_out)
         below = held < cap
-        sums = (both @ below).tolist()
-        grown_paid, grown_voters = sums
-        if grown_voters == voters_out:
+        grown = int(np.count_nonzero(below))
+        if grown == count:
             if notes is not None:
-                out = (fast.weights[j] * below, below) if grown_voters else None
-                notes[j] = (cap, grown_paid, voters - voters_out, out)
+                uniform = fast.uniform[j]
+                out = (fast.weights[j] * below, below) if grown else None
+                notes[j] = (cap / uniform, paid_out, (voters - voters_out) * uniform, out)
             return cap
-        paid_out, voters_out = grown_paid, grown_voters
+        count = grown
     return _price_sorted(cost, held, paid.copy(), fast.weights[j])
 
 
@@ -195,9 +194,9 @@ def _price_sorted(cost: float, ratio: Floats, paid: Floats, weighted: Floats) ->
 
 
 def bound(fast: FastInstance, j: int, budgets: Floats, note: Note) -> float | None:
-    """A lower bound on `j`'s rho now from a `Note` taken after the same rounds at a lower voter budget.
+    """A lower bound on `j`'s rho now from a `Note` on it (see `Note`); `None` when clearly unaffordable now.
 
-    `None` when `j` is clearly unaffordable now. At most two numpy calls, against a dozen for `price`.
+    At most two numpy calls, against a dozen for `price`.
     """
     rho, money, paying, out = note
     if out is None and paying:
@@ -205,28 +204,38 @@ def bound(fast: FastInstance, j: int, budgets: Floats, note: Note) -> float | No
     held = budgets[fast.groups[j]]
     if out is None:  # noted unaffordable, but the extra money may be enough now
         return None if float(np.dot(fast.weights[j], held)) < fast.instance.costs[j] * (1 - MARGIN) else -np.inf
-    now = float(np.dot(out[0], held))
-    return rho - max(now - money, 0.0) / paying
+    return rho - (float(np.dot(out[0], held)) - money) / paying
 
 
-def confirm(fast: FastInstance, j: int, budgets: Floats, note: Note) -> Note | float:
-    """`j`'s price now as a new note, when exactly those who ran out in `note` run out now; else a lower bound.
+def follow(
+    fast: FastInstance, j: int, budgets: Floats, note: Note, *, floor: float, notes: Notes | None, strict: bool = False
+) -> float | None:
+    """`j`'s price now from a note on it (`price` from `floor` otherwise), noted in `notes` when given.
 
-    For a project whose supporters all have the same utility, noted after the same rounds at a lower voter budget
-    (so it is affordable now too). If those who ran out, paying all they have now, and the rest, paying `x` each,
-    pay the cost at a cap `x` below which exactly those hold less, then `x` is the water-filling's fixed point,
-    the cap: two numpy calls and a comparison, against a water-filling's dozen. The lower bound is `bound`'s
-    (`-inf` when there is none).
+    For a project whose supporters all have the same utility. If those who ran out, paying all they have now,
+    and the rest, paying `x` each, pay the cost at a cap `x` below which exactly those hold less, then `x` is the
+    water-filling's fixed point, the cap: a few numpy calls and a comparison, against a water-filling's dozen.
+    Otherwise `x` is still a lower bound on the cap (`Note`), and the water-filling goes on from there.
+    `None`: clearly unaffordable. `strict`: the note was taken after the same rounds at a lower voter budget,
+    so every budget is at least what it was: `j` is still affordable, and still at cost / total utility when
+    nobody ran out then.
     """
-    rho, before, paying, out = note
+    _, _, paying, out = note
     uniform = fast.uniform[j]
     if not uniform or not paying:
-        return -np.inf
-    if out is None:
-        return note  # nobody ran out, and budgets are at least what they were: still cost / total utility
-    held = budgets[fast.groups[j]]
-    money = float(np.dot(out[0], held))
-    most = (float(fast.instance.costs[j]) - money) / (paying / uniform)
-    if (held < most).tobytes() != out[1].tobytes():  # the fastest exact comparison of two boolean arrays
-        return rho - max(money - before, 0.0) / paying
-    return most / uniform, money, paying, out
+        return price(fast, j, budgets, floor, notes)
+    if out is not None or not strict:  # else nobody ran out then, and budgets are at least what they were
+        held = budgets[fast.groups[j]]
+        cost = float(fast.instance.costs[j])
+        if not strict and _unaffordable(j, float(np.dot(fast.weights[j], held)), cost, notes):
+            return None
+        money = float(np.dot(out[0], held)) if out else 0.0
+        most = (cost - money) / (paying / uniform)
+        below = held < most
+        if (below.tobytes() != out[1].tobytes()) if out else below.any():  # bytes: the fastest exact comparison
+            start = below if most >= floor * uniform else held < floor * uniform
+            return _fill(fast, j, held, start, notes) / uniform
+        note = (most / uniform, money, paying, out)
+    if notes is not None:
+        notes[j] = note
+    return note[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
@@ -223,3 +224,21 @@ def test_greedy_scores_and_popularity_count_every_ballot(case, satisfaction, rnd
         sum(w for g, w in enumerate(instance.weights) if gain[g] <= 0),
     )
     assert popularity(instance, first, second) == backs
+
+
+@given(instances() | roomy_instances(), st.fractions(Fraction(1, 2), 1), st.integers(0, 3), st.randoms())
+def test_a_run_that_parts_from_its_hint_changes_nothing(instance, fraction, raises, rnd):
+    # The hint is a run at a lower voter budget under another tie-break order, so its rounds part from this
+    # run's early and often (at every exact tie): its notes bound prices whatever the budgets, those passed on
+    # from rounds that parted are vague (checked before `follow` relies on them), and each choice is the exact
+    # reference's, here and one unit higher.
+    fast = FastInstance.of(instance)
+    start = Fraction(instance.budget, instance.voters) + raises
+    rank = list(instance.rank)
+    rnd.shuffle(rank)
+    other = FastInstance.of(replace(instance, rank=tuple(rank)))
+    run = run_fast_full(fast, start, run_fast_full(other, start * fraction, keep_notes=True), keep_notes=True)
+    for run_start in (start, start + 1):
+        reference = run_exact(instance, run_start)
+        assert (run.order, run.ties) == (reference.order, reference.ties)
+        run = run_fast_full(fast, run_start + 1, run, keep_notes=True)
