@@ -165,12 +165,17 @@ async def test_kiosk_refusals_in_spanish(client, admin, official):
         assert not ENGLISH.search(page.text)
 
 
-async def test_a_ballot_confirmed_after_closing_is_refused_in_spanish(client, admin):
+async def _spanish_ballot_form(client, admin, projects):
+    """An open election, one voting code, and the Spanish vote page's form choosing `projects` with it."""
     election = await create_election(client, admin)
     codes = await make_codes(client, admin, election, 1)
     await open_election(client, admin, election)
     token = _csrf((await client.get(f"/vote/{election}?lang=es")).text)
-    form = {"csrf_token": token, "credential": codes[0], "kind": "code", "project": ["a", "c"]}
+    return election, {"csrf_token": token, "credential": codes[0], "kind": "code", "project": projects}
+
+
+async def test_a_ballot_confirmed_after_closing_is_refused_in_spanish(client, admin):
+    election, form = await _spanish_ballot_form(client, admin, ["a", "c"])
     review = await client.post(f"/vote/{election}/review", data=form)
     # a (40) + c (50): the total as Spanish writes it
     assert f'<td class="num">90{NBSP}€</td>' in review.text
@@ -183,11 +188,7 @@ async def test_a_ballot_confirmed_after_closing_is_refused_in_spanish(client, ad
 
 async def test_an_over_cap_ballot_names_amounts_in_spanish(client, admin):
     # at most 60 on parks; a (40, parks) + b (30, parks) = 70
-    election = await create_election(client, admin)
-    codes = await make_codes(client, admin, election, 1)
-    await open_election(client, admin, election)
-    token = _csrf((await client.get(f"/vote/{election}?lang=es")).text)
-    form = {"csrf_token": token, "credential": codes[0], "kind": "code", "project": ["a", "b"]}
+    election, form = await _spanish_ballot_form(client, admin, ["a", "b"])
     response = await client.post(f"/vote/{election}/review", data=form)
     assert response.status_code == 422
     assert (
