@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import threading
 
 import pytest
 
+from ballots import elections
 from tests.integration.api.helpers import CITY, DISTRICTS, TEST_RULE, create_election, make_codes, open_election
 
 pytestmark = pytest.mark.anyio
@@ -165,3 +168,33 @@ async def test_tally_hand_worked(client, admin):
     assert (allocation["selected"], allocation["total_cost"], allocation["leftover"]) == (["d", "a"], 60, 40)
     assert (await client.get(f"/api/v1/elections/{election_id}")).json()["status"] == "tallied"
     assert (await client.post(f"/api/v1/elections/{election_id}/tally", headers=admin)).status_code == 409
+
+
+async def test_the_server_answers_while_a_tally_runs(client, admin, monkeypatch):
+    # a long tally (MES with Add1 steps the voter budget one unit at a time) runs in a worker thread: the event loop
+    # goes on answering everyone else meanwhile, instead of freezing until the tally ends
+    election_id = await create_election(client, admin)
+    await open_election(client, admin, election_id)
+    assert (await client.post(f"/api/v1/elections/{election_id}/close", headers=admin)).status_code == 200
+    started, release = threading.Event(), threading.Event()
+    released: list[bool] = []
+    real = elections.tally_profile
+
+    def held(*args):
+        started.set()
+        # on the event loop this would hold every request, the test's own release too, until it timed out
+        released.append(release.wait(timeout=5))
+        return real(*args)
+
+    monkeypatch.setattr(elections, "tally_profile", held)
+    tally = asyncio.create_task(client.post(f"/api/v1/elections/{election_id}/tally", headers=admin))
+    for _ in range(500):
+        if started.is_set():
+            break
+        await asyncio.sleep(0.01)
+    assert started.is_set()
+    schema = await client.get("/schema/openapi.json")  # needs no database connection (the tally holds one)
+    assert schema.status_code == 200
+    release.set()  # answered while the tally was still running: now let it finish
+    assert (await tally).status_code == 200
+    assert released == [True]  # the tally was released by the test, not by its own timeout
