@@ -144,6 +144,24 @@ def test_module_and_installed_script_run(good):
         assert json.loads(done.stdout)["selected"] == ["a", "c"]
 
 
+def test_a_reader_that_stops_early_is_not_an_error(good):
+    # `pbvote compare FILE | head -1` once `head` has gone: every write meets a closed pipe. No traceback, exit 0.
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(  # noqa: S603 -- our own interpreter
+            [sys.executable, "-m", "api.cli", "compare", str(good)],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 0
+
+
 TIED = """META
 key;value
 budget;2
