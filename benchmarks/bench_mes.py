@@ -7,7 +7,8 @@ load: compare CPU seconds on a busy machine).
 
 `--add1-orders FILE.pb` instead steps Add1 on one file one unit at a time and prints how many raises change the
 funding order and how many rounds each rerun shares with the one below: what any way of skipping raises or
-reusing rounds has to work with.
+reusing rounds has to work with, and the raises kept and projects funded by stepping alone (no skipping):
+the reference for Add1's strides (`tally._mes_stable`) on that file.
 """
 
 from __future__ import annotations
@@ -75,9 +76,16 @@ def add1_orders(path: str, satisfaction: Satisfaction) -> None:
     start = Fraction(instance.budget, max(instance.voters, 1))
     orders: list[tuple[int, ...]] = []
     run = None
-    while not orders or sum(instance.costs[j] for j in orders[-1]) <= instance.budget:
+    supported = {j for j in range(instance.projects) if solver.fast.groups[j].size}
+    while True:
         run = solver.order(start + len(orders), run)
         orders.append(run.order)
+        if sum(instance.costs[j] for j in run.order) > instance.budget:
+            kept = len(orders) - 2
+            break
+        if set(run.order) == supported:
+            kept = len(orders) - 1
+            break
     shared = [
         next((r for r, (a, b) in enumerate(zip(x, y, strict=False)) if a != b), min(len(x), len(y)))
         for x, y in pairwise(orders)
@@ -91,6 +99,8 @@ def add1_orders(path: str, satisfaction: Satisfaction) -> None:
         "raises that change it (raise, first round that differs):",
         list(zip(changed, (shared[r - 1] for r in changed), strict=True)),
     )
+    names = compiled.project_ids
+    print(f"kept {kept} raises; funds {', '.join(names[j] for j in orders[kept])} (what `pbvote tally` must give)")
 
 
 def main() -> None:

@@ -137,13 +137,38 @@ def _settle(
 
 
 def _winner(priced: list[tuple[float, int]]) -> int | None:
-    """The cheapest project priced, `None` when none is affordable; raises `NearTie` when too close to call."""
+    """The cheapest project priced, `None` when none is affordable; raises `NearTie` when too close to call.
+
+    The `NearTie` names the projects too close to call, for `_settled_tie`.
+    """
     if not priced:
         return None
     best, best_j = min(priced)
-    if any(j != best_j and rho <= best * _HIGH for rho, j in priced):
-        raise NearTie
+    close = [j for rho, j in priced if rho <= best * _HIGH]
+    if len(close) > 1:
+        raise NearTie(close)
     return best_j
+
+
+def _settled_tie(fast: FastInstance, close: list[int], budgets: Floats) -> tuple[tuple[int, ...], Fraction] | None:
+    """Decide a round too close to call when every close project's price is settled; `None` otherwise.
+
+    Settled (`FastInstance.settled_price`): each supporter holds exactly nothing or clearly more than their
+    share, so the rho is exactly cost / the others' total utility, compared as fractions of integers. With cost
+    satisfaction that is one over the number of supporters with money left, so equal numbers tie exactly, and
+    do so at every raise (Budapest 2022's approval ballots, in forints: a tie in most Add1 runs). Only for a
+    sharp run (`_Sharpness`), whose zeros are exact. Every project not in `close` is dearer by more than the
+    margin. Returns the winner, then the projects with exactly its rho, in tie-break order, and the rho.
+    """
+    prices = {}
+    for j in close:
+        rho = fast.settled_price(j, budgets)
+        if rho is None:
+            return None
+        prices[j] = rho
+    best = min(prices.values())
+    rank = fast.instance.rank
+    return tuple(sorted((j for j, rho in prices.items() if rho == best), key=lambda j: rank[j])), best
 
 
 @dataclass(slots=True)
@@ -208,13 +233,45 @@ def _pay(fast: FastInstance, j: int, rho: float, budgets: Floats, *, calm: bool)
     held = budgets[groups]
     uniform = fast.uniform[j]
     share = rho * uniform if uniform else rho * fast.utilities[j]
-    calm = calm and not np.count_nonzero(held < share * (1 + MARGIN))
+    calm = calm and not np.count_nonzero(held < share * _HIGH)
     if uniform:  # max(held - share, 0) is held - min(held, share), in two calls on a scalar share
         np.subtract(held, share, out=held)
         budgets[groups] = np.maximum(held, 0.0, out=held)
     else:
         budgets[groups] = held - np.minimum(held, share)
     return calm
+
+
+@dataclass(slots=True)
+class _Sharpness:
+    """Whether every payment so far was sharp, found by replaying the run's float payments only when asked.
+
+    Sharp: each supporter's share was clearly above or clearly below what they held (by a relative `MARGIN`),
+    so those left with 0.0 hold exactly nothing in exact arithmetic too. Asked only at a near tie (rare but in
+    runs like Budapest's), so runs without one pay nothing for it. The replay repeats `_pay`'s float operations
+    exactly, so its budgets are the run's, bit for bit.
+    """
+
+    fast: FastInstance
+    start: Fraction
+    budgets: Floats | None = None
+    done: int = 0
+    sharp: bool = True
+
+    def check(self, paid: list[tuple[int, float]]) -> bool:
+        """Whether the payments `paid` (project, float rho), in order, were all sharp."""
+        if self.budgets is None:
+            self.budgets = np.full(len(self.fast.instance.weights), float(self.start), dtype=np.float64)
+        for j, rho in paid[self.done :]:
+            if not self.sharp:
+                break
+            held = self.budgets[self.fast.groups[j]]
+            uniform = self.fast.uniform[j]
+            share = rho * uniform if uniform else rho * self.fast.utilities[j]
+            self.sharp = not np.count_nonzero(np.abs(held - share) <= share * MARGIN)
+            _pay(self.fast, j, rho, self.budgets, calm=False)
+        self.done = len(paid)
+        return self.sharp
 
 
 def _hint(below: FastRun | None, r: int, last: dict[int, float], *, same: bool) -> Hint:
@@ -279,16 +336,22 @@ def run_fast_full(
     heap = [(value, fast.instance.rank[j], j) for j, value in last.items()]
     heapq.heapify(heap)
     calm, top = True, 0.0
+    sharpness = _Sharpness(fast, start)
+    paid: list[tuple[int, float]] = []
     while True:
         r = len(order)
         hint = _hint(below, r, last, same=same)
         notes: Notes | None = {} if keep_notes else None
         try:
             j = _round(fast, last, heap, budgets, notes=notes, hint=hint)
-        except NearTie:
-            tied, exact_rho = exact.round(order, last)
-            heap = [(value, fast.instance.rank[k], k) for k, value in last.items()]
-            heapq.heapify(heap)
+        except NearTie as near:
+            settled = _settled_tie(fast, near.close, budgets) if near.close and sharpness.check(paid) else None
+            if settled is None:
+                tied, exact_rho = exact.round(order, last)
+                heap = [(value, fast.instance.rank[k], k) for k, value in last.items()]
+                heapq.heapify(heap)
+            else:
+                tied, exact_rho = settled
             if len(tied) > 1:
                 ties.append((len(order), tied, exact_rho))
             j = tied[0] if tied else None
@@ -300,6 +363,7 @@ def run_fast_full(
             return FastRun(tuple(order), tuple(ties), calm, top, start, tuple(kept), tuple(vague))
         rho = last.pop(j)
         calm = _pay(fast, j, rho, budgets, calm=calm)
+        paid.append((j, rho))
         top = max(top, rho)
         same = same and below is not None and r < len(below.order) and below.order[r] == j
         order.append(j)

@@ -13,6 +13,7 @@ apart, and most of those runs begin with the same rounds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
@@ -60,6 +61,15 @@ class FastInstance:
     utilities_int: tuple[npt.NDArray[np.int64], ...]
     floor: tuple[float, ...]
     scratch: dict[int, Floats] = field(default_factory=dict)
+    exact_totals: dict[int, int] = field(default_factory=dict)
+
+    def exact_total(self, j: int) -> int:
+        """The total utility of `j`'s supporters, an exact integer (int64 products could overflow)."""
+        total = self.exact_totals.get(j)
+        if total is None:
+            rows = self.instance.supporter_arrays()[j].tolist()
+            total = self.exact_totals[j] = sum(w * u for _, w, u in rows)
+        return total
 
     def pair(self, j: int) -> Floats:
         """A `2 x supporters` scratch array for `cap`: row 0 is free, row 1 holds `j`'s weights."""
@@ -68,6 +78,31 @@ class FastInstance:
             both = self.scratch[j] = np.empty((2, self.weights[j].size))
             both[1] = self.weights[j]
         return both
+
+    def settled_price(self, j: int, budgets: Floats) -> Fraction | None:
+        """`j`'s exact rho when every supporter holds nothing or clearly more than their share, else `None`.
+
+        Clearly: by a relative `MARGIN`, far above the budgets' float error. The rho is then cost / the total
+        utility of those with money left. Zeros must be exact (the caller's to know).
+        """
+        held = budgets[self.groups[j]]
+        empty = held == 0.0
+        zero = self.zero_total(j, empty)
+        total = self.exact_total(j) - zero
+        if total <= 0:
+            return None
+        rho = Fraction(self.instance.costs[j], total)
+        share = float(rho) * (1 + MARGIN)
+        if np.count_nonzero((held <= share * self.utilities[j]) & ~empty):
+            return None
+        return rho
+
+    def zero_total(self, j: int, empty: npt.NDArray[np.bool_]) -> int:
+        """The exact total utility of `j`'s supporters marked `empty`."""
+        if not empty.any():
+            return 0
+        rows = self.instance.supporter_arrays()[j][empty].tolist()
+        return sum(w * u for _, w, u in rows)
 
     @classmethod
     def of(cls, instance: MesInstance) -> FastInstance:
@@ -89,7 +124,14 @@ class FastInstance:
 
 
 class NearTie(Exception):
-    """A signal, not an error: a decision is too close to call in floats."""
+    """A signal, not an error: a decision is too close to call in floats.
+
+    `close`: when the decision is between projects' prices, those too close to call (else empty).
+    """
+
+    def __init__(self, close: list[int] | None = None) -> None:
+        super().__init__()
+        self.close = close or []
 
 
 def price(fast: FastInstance, j: int, budgets: Floats, floor: float = 0.0, notes: Notes | None = None) -> float | None:

@@ -71,3 +71,31 @@ def roomy_instances(draw, top: int = 30_000):
     budget = draw(st.integers(max(costs), sum(costs)))
     rank = tuple(draw(st.permutations(range(count))))
     return MesInstance(costs, tuple(supporters), weights, sum(weights), budget, rank)
+
+
+@st.composite
+def exhausting_instances(draw):
+    """A roomy instance where supporters often run out: each project costs about what its supporters hold.
+
+    Supporters of several projects then pay for one and run out paying for the next, so runs are rarely calm
+    and Add1's strides (`tally._mes_stable`) have to follow who runs out.
+    """
+    count = draw(st.integers(2, 7))
+    groups = draw(st.integers(2, 10))
+    weights = tuple(draw(st.integers(1, 3)) for _ in range(groups))
+    share = draw(st.integers(20, 400))  # a voter's budget, about
+    kind = draw(st.sampled_from(["cost", "cardinality", "points"]))
+    costs, supporters = [], []
+    for _ in range(count):
+        members = draw(st.lists(st.integers(0, groups - 1), unique=True, min_size=1, max_size=groups))
+        held = share * sum(weights[g] for g in members)
+        cost = draw(st.integers(max(1, held * 3 // 10), held * 6 // 5))
+        costs.append(cost)
+        rows = []
+        for g in sorted(members):
+            points = draw(st.integers(1, 3)) if kind == "points" else 1
+            rows.append((g, weights[g], points * (1 if kind == "cardinality" else cost)))
+        supporters.append(tuple(rows))
+    budget = share * sum(weights)
+    rank = tuple(draw(st.permutations(range(count))))
+    return MesInstance(tuple(costs), tuple(supporters), weights, sum(weights), budget, rank)
