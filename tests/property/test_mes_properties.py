@@ -263,7 +263,7 @@ def test_a_stride_never_claims_a_raise_that_changes_the_order(instance, raises):
 @given(roomy_instances(top=3000) | exhausting_instances())
 def test_add1_striding_from_the_first_raise_equals_stepping(instance):
     # Strides are asked at every raise here (real files ask only when stepping is long): same outcome.
-    raises, run = run_add1(Solver.of(instance), stride_from=0)
+    raises, run = run_add1(Solver.of(instance), always_stride=True)
     assert (raises, run.order) == stepwise_add1(instance)
 
 
