@@ -20,9 +20,9 @@ for a work whose savepoint failed. An item alone (a lone request, or run again) 
 While batches run, the next requests queue, so batches grow with the load and a lone request commits at once.
 At most `max_concurrent` batches run at once, each on its own connection: one for SQLite (one writer anyway);
 two for PostgreSQL, so one batch is built while the other waits for its commit. On PostgreSQL a drainer keeps its
-connection from one batch to the next while requests keep coming (no pool checkout and pre-ping per batch). More batches at once make each
-smaller, and a batch costs the same few statements whatever its size (measured with `make bench-api`: 1, 2, 4 and 8
-concurrent batches gave about 1,180, 1,490, 1,310 and 1,370 ballots/s here). Two
+connection from one batch to the next while requests keep coming (no pool checkout and pre-ping per batch). More
+batches at once make each smaller, and a batch costs the same few statements whatever its size (measured with
+`make bench-api`: 1, 2, 4 and 8 concurrent batches gave about 1,180, 1,490, 1,310 and 1,370 ballots/s here). Two
 batches that wait on each other's rows (the same residents voting twice at once, in opposite orders) are a
 deadlock PostgreSQL breaks by failing one statement: that work is then run again alone, as any database error, and
 a work alone that is a deadlock's victim is run again (up to `ALONE_ATTEMPTS` times). Ballot rows are locked
