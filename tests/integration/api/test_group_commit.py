@@ -272,6 +272,7 @@ async def test_a_drainer_keeps_its_connection_between_batches_on_postgresql(clie
     # three batches of two, one after the other: one checkout (and pre-ping) on PostgreSQL; on SQLite the one pooled
     # connection goes back after each batch, for the other writers
     assert checkouts[0] == (3 if db_url.startswith("sqlite") else 1)
+    assert intake.sessions.kw["bind"].sync_engine.pool.checkedout() == 0  # all answered: every connection given back
 
 
 async def test_a_key_claimed_by_another_process_after_the_lookup_sends_the_batch_to_run_alone(
