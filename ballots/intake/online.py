@@ -259,7 +259,7 @@ class _OnlineBallots:
     async def _insert(
         self, session: AsyncSession, row: ElectionRow, checked: list[_Checked], outcomes: list[Outcome[Answer] | None]
     ) -> None:
-        """Insert the checked ballots, with their keys and participation, in one statement (two on SQLite's)."""
+        """Insert the checked ballots with their keys and participation: one statement (on SQLite one per table)."""
         keyed = [
             (str(c.values.voter_link), c.submission.key, c.submission.digest, canonical_json(c.body))
             for c in checked
