@@ -63,7 +63,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2, help="seconds of load before measuring")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--codes", type=int, default=60_000, help="voting codes per server: the most ballots posted")
+    parser.add_argument("--codes", type=int, default=90_000, help="voting codes per server: the most ballots posted")
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres", help="PostgreSQL server")
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument(
