@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SERVER_OPTIONS", "add_parsers", "database_url", "server_secret"]
+__all__ = ["GC_THRESHOLDS", "SERVER_OPTIONS", "add_parsers", "database_url", "server_secret"]
 
 SERVER_OPTIONS: dict[str, Any] = {"loop": "uvloop", "http": "httptools", "access_log": False, "log_level": "info"}
 """How `pbvote serve` runs uvicorn (and so the load benchmark's bare endpoint, for a like-for-like ceiling).
@@ -27,6 +27,17 @@ and every staff action is in the audit log.
 """
 
 _SECRET_FILE = "pbvote.secret"  # noqa: S105 -- the file name, not a secret
+
+
+GC_THRESHOLDS = (20_000, 10, 10)
+"""The collector's thresholds in `pbvote serve` (Python's default: 700, 10, 10).
+
+Each request allocates thousands of objects, so with the default the youngest generation is collected every few
+requests, and a full collection (about 30 ms, every request in flight paused) runs twice a second under load.
+Collecting the youngest generation every 20,000 allocations instead spends about a third of the time in the
+collector (measured in the server under `make bench-api`: 0.38 s against 1.18 s of 12 s of CPU) and still runs a
+full collection every 2 million allocations or so, so cyclic garbage is freed within seconds.
+"""
 
 
 def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -134,6 +145,7 @@ def serve(url: str, secret: str, host: str, port: int) -> None:
     # in flight (measured with `make bench-api`: p99 from 125-170 ms down to 75-95 ms under the same load)
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
     uvicorn.run(app, host=host, port=port, **SERVER_OPTIONS)
 
 

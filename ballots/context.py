@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from ballots.key_locks import KeyLocks
 from ballots.ratelimit import FailureLimiter
 from ballots.store.group_commit import GroupCommit
 from ballots.store.models import ElectionRow
@@ -28,6 +29,7 @@ class Intake:
         secret: the server's secret, the key of every keyed hash (roll entries, voter links).
         limiter: failed credential attempts per credential and per kiosk.
         ballot_writes: groups the commits of concurrent online ballots (one per server and database).
+        key_locks: the idempotency keys of the requests in flight, one request at a time per key.
     """
 
     sessions: async_sessionmaker[AsyncSession]
@@ -35,10 +37,15 @@ class Intake:
     limiter: FailureLimiter
     _elections: dict[tuple[int, str], Election] = field(default_factory=dict)
     ballot_writes: GroupCommit = field(init=False)
+    key_locks: KeyLocks = field(init=False, default_factory=KeyLocks)
 
     def __post_init__(self) -> None:
         """Make the ballot group committer over the same sessions."""
         object.__setattr__(self, "ballot_writes", GroupCommit(self.sessions))
+
+    def knows(self, row: ElectionRow) -> bool:
+        """Whether the definition of this frozen election is parsed already (`election` needs no `definition`)."""
+        return row.election_hash is not None and (row.id, row.election_hash) in self._elections
 
     def election(self, row: ElectionRow) -> Election:
         """The parsed definition of an election; frozen ones (hashed at opening) are parsed once."""

@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func, select
 
 from ballots.credentials import keyed_hash
+from ballots.store.bulk import insert_participation
 from ballots.store.models import ParticipationRow
-from ballots.store.repository import insert_statement
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,6 +49,7 @@ __all__ = [
     "age_group_of",
     "participation_key",
     "participation_of",
+    "participation_row",
     "participation_turnout",
     "record_participation",
     "reference_year_of",
@@ -184,23 +185,19 @@ async def record_participation(session: AsyncSession, entries: Sequence[Particip
 
     Runs inside the caller's transaction (the ballot's or check-in's), so it is kept or rolled back with it.
     """
-    if not entries:
-        return
-    statement = insert_statement(session, ParticipationRow.__table__).on_conflict_do_nothing(  # type: ignore[arg-type]
-        index_elements=["election_id", "voter_key"]
-    )
-    rows = [
-        {
-            "election_id": e.election_id,
-            "voter_key": e.voter_key,
-            "district": e.district,
-            "channel": e.channel,
-            "gender": e.gender,
-            "age_group": e.age_group,
-        }
-        for e in entries
-    ]
-    await session.execute(statement, rows)
+    await insert_participation(session, [participation_row(e) for e in entries])
+
+
+def participation_row(entry: Participation) -> dict[str, str | int | None]:
+    """The `participation` table's columns for an entry."""
+    return {
+        "election_id": entry.election_id,
+        "voter_key": entry.voter_key,
+        "district": entry.district,
+        "channel": entry.channel,
+        "gender": entry.gender,
+        "age_group": entry.age_group,
+    }
 
 
 async def participation_turnout(session: AsyncSession, election_id: int) -> list[ParticipationCount]:

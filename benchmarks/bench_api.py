@@ -63,9 +63,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2, help="seconds of load before measuring")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--codes", type=int, default=60_000, help="voting codes per server: the most ballots posted")
+    parser.add_argument("--codes", type=int, default=90_000, help="voting codes per server: the most ballots posted")
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/postgres", help="PostgreSQL server")
     parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument(
+        "--idempotency-keys", action="store_true", help="each ballot with an Idempotency-Key, as the pages send"
+    )
     parser.add_argument("--out", type=Path, default=None, help="results JSON (default benchmarks/results/<machine>)")
     return parser.parse_args()
 
@@ -113,6 +116,7 @@ def wrk(args: argparse.Namespace, url: str, path: str, codes: Path, seconds: int
     command = [
         "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "10s",
         "-s", str(HERE / "api" / "ballots.lua"), url, "--", str(codes), path, str(args.threads),
+        *(["keys"] if args.idempotency_keys else []),
     ]  # fmt: skip
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("WRK_JSON "))

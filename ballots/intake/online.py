@@ -3,8 +3,8 @@
 The path is one transaction: claim the idempotency key, read the election (share-locked against closing),
 identify the voter, check the ballot, insert it. The database's unique constraint on the voter link decides a
 race between two submissions; nothing is checked first and inserted after. A 201 is answered only after commit.
-The transaction may be shared with concurrent submissions (`ballots.store.group_commit`), each in its own
-SAVEPOINT: a submission that fails rolls back only its own writes and gets the answer it would have had alone.
+The transaction may be shared with concurrent submissions (`ballots.store.group_commit`): a submission that fails
+writes nothing and gets the answer it would have had alone.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ballots.intake.common import (
     limit_keys,
     voter_link,
 )
-from ballots.participation import Participation, participation_of, record_participation
+from ballots.participation import Participation, participation_of, participation_row, record_participation
 from ballots.store import bulk
 from ballots.store import repository as repo
 from ballots.store.group_commit import Outcome, Work
@@ -69,12 +69,14 @@ async def submit_online(
     if idempotency_key is None:
         return await _submit(intake, election_id, credential, ballot, key=None, digest="")
     digest = _request_digest(intake, credential, ballot)
-    try:  # a key answered before is replayed inside the ballot's own transaction (in a batch, one lookup for all)
-        return await _submit(intake, election_id, credential, ballot, key=idempotency_key, digest=digest)
-    except _KeyTaken:
-        stored = await _replay(intake, election_id, idempotency_key, digest)
-        assert stored is not None  # noqa: S101 -- the winner committed before our insert returned
-        return stored
+    # a second request with this key while the first is in flight (a double click) waits for its answer here
+    async with intake.key_locks.hold((election_id, idempotency_key)):
+        try:  # a key answered before is replayed inside the ballot's own transaction (in a batch, one lookup for all)
+            return await _submit(intake, election_id, credential, ballot, key=idempotency_key, digest=digest)
+        except _KeyTaken:
+            stored = await _replay(intake, election_id, idempotency_key, digest)
+            assert stored is not None  # noqa: S101 -- the winner committed before our insert returned
+            return stored
 
 
 def _request_digest(intake: Intake, credential: Credential, ballot: BallotInput) -> str:
@@ -139,19 +141,21 @@ class _Checked:
 class _OnlineBallots:
     """The batcher of online ballots (`ballots.store.group_commit.Batcher`): a batch costs a few statements in all.
 
-    Per election in the batch: the shared lock and the election's row, one lookup of every credential (`IN`); then
-    one multi-row INSERT of the ballots and one of the idempotency keys. The checks run in the order the
-    submissions came, with the failure limiter counting as it would one by one. A submission whose answer depends
-    on another of the same batch (the same voter, or the same idempotency key, twice) is run alone after it, and a
-    key claimed meanwhile by a concurrent request rolls back the batch's inserts, which are made again without it.
-    It holds no state: each submission carries its intake.
+    Per election in the batch: the shared lock; one lookup of the idempotency keys (if any); one statement for the
+    election's status and every credential (`IN`); then one INSERT of the ballots with their keys and participation
+    (`bulk.insert_online_ballots`). The checks run in the order the submissions came, with the failure limiter
+    counting as it would one by one. A submission whose answer depends on another of the same batch (the same voter,
+    or the same idempotency key, twice) is run alone after it. A key claimed meanwhile by a concurrent transaction
+    (another process: `submit_online` keeps this one from racing itself) fails the batch's insert, and the batch runs
+    again one submission at a time. Alone, a submission claims its key inside a SAVEPOINT instead, and a key taken
+    meanwhile gets that request's answer replayed. It holds no state: each submission carries its intake.
     """
 
     def alone(self, item: _Submission) -> Work[Answer]:
         """The submission on its own: a batch of one, in its own transaction."""
 
         async def store(session: AsyncSession) -> Answer:
-            (outcome,) = await self.run_many(session, [item])
+            (outcome,) = await self._run(session, [item], alone=True)
             if outcome.error is not None:
                 raise outcome.error
             if outcome.again:  # alone, only a key claimed meanwhile by a concurrent request sends it back
@@ -163,12 +167,15 @@ class _OnlineBallots:
 
     async def run_many(self, session: AsyncSession, items: Sequence[_Submission]) -> list[Outcome[Answer]]:
         """Every submission's outcome, as if each were alone (see the class)."""
+        return await self._run(session, items, alone=False)
+
+    async def _run(self, session: AsyncSession, items: Sequence[_Submission], *, alone: bool) -> list[Outcome[Answer]]:
         outcomes: list[Outcome[Answer] | None] = [None] * len(items)
         by_election: dict[int, list[int]] = {}
         for index, item in enumerate(items):
             by_election.setdefault(item.election_id, []).append(index)
         for election_id, indexes in by_election.items():
-            await self._run_election(session, election_id, [(i, items[i]) for i in indexes], outcomes)
+            await self._run_election(session, election_id, [(i, items[i]) for i in indexes], outcomes, alone=alone)
         return [outcome if outcome is not None else Outcome(again=True) for outcome in outcomes]
 
     async def _run_election(
@@ -177,18 +184,24 @@ class _OnlineBallots:
         election_id: int,
         items: list[tuple[int, _Submission]],
         outcomes: list[Outcome[Answer] | None],
+        *,
+        alone: bool,
     ) -> None:
-        try:
-            row = await repo.get_election(session, election_id, share_lock=True)
-        except NotFound as exc:
-            for index, _ in items:
-                outcomes[index] = Outcome(error=NotFound(str(exc)))
-            return
+        # the lock first, alone in its statement: the status is read by a later statement, whose snapshot is taken
+        # once the lock is held, so a close that committed before is seen
+        await repo.lock_election(session, election_id, shared=True)
         answered = await bulk.find_idempotents(session, election_id, [i.key for _, i in items if i.key is not None])
         if answered:
             items = self._replay_answered(items, answered, outcomes)
         hashes = {index: item.credential.hashed(item.intake.secret, election_id) for index, item in items}
-        voters = await bulk.find_voters(session, election_id, list(hashes.values()))
+        found = await bulk.election_and_voters(session, election_id, list(hashes.values()))
+        if found is None:
+            for index, _ in items:
+                outcomes[index] = Outcome(error=NotFound(f"election {election_id} does not exist"))
+            return
+        row, voters = found
+        if items and row.status == "open" and not items[0][1].intake.knows(row):
+            await session.refresh(row, ["definition"])  # once per election and server: then parsed and kept
         checked: list[_Checked] = []
         links: set[str] = set()
         keys: set[str] = set()
@@ -208,7 +221,10 @@ class _OnlineBallots:
             checked.append(ready)
         # rows in a fixed order (by voter, then by key), so concurrent batches lock them in the same order
         checked.sort(key=lambda c: str(c.values.voter_link))
-        await self._insert(session, row, checked, outcomes)
+        if alone:
+            await self._insert_alone(session, row, checked, outcomes)
+        else:
+            await self._insert(session, row, checked, outcomes)
 
     @staticmethod
     def _replay_answered(
@@ -243,7 +259,30 @@ class _OnlineBallots:
     async def _insert(
         self, session: AsyncSession, row: ElectionRow, checked: list[_Checked], outcomes: list[Outcome[Answer] | None]
     ) -> None:
-        """Insert the checked ballots and their keys; a key taken meanwhile sends its submission to run alone."""
+        """Insert the checked ballots with their keys and participation: one statement (on SQLite one per table)."""
+        keyed = [
+            (str(c.values.voter_link), c.submission.key, c.submission.digest, canonical_json(c.body))
+            for c in checked
+            if c.submission.key is not None
+        ]
+        participants = [
+            (str(c.values.voter_link), participation_row(_participation(row, c.voter, c.submission, c.values)))
+            for c in checked
+        ]
+        stored = await bulk.insert_online_ballots(
+            session,
+            row.id,
+            [c.values for c in checked],
+            keys=keyed,
+            participants=participants,
+            replace=row.allow_revote,
+        )
+        await self._answer(session, row, checked, stored, outcomes)
+
+    async def _insert_alone(
+        self, session: AsyncSession, row: ElectionRow, checked: list[_Checked], outcomes: list[Outcome[Answer] | None]
+    ) -> None:
+        """Insert the checked ballots and their keys; a key taken meanwhile sends its submission back (again)."""
         while checked:
             async with session.begin_nested() as savepoint:
                 stored = await bulk.insert_ballots(session, [c.values for c in checked], replace=row.allow_revote)
@@ -259,13 +298,25 @@ class _OnlineBallots:
                 await record_participation(
                     session, [_participation(row, c.voter, c.submission, c.values) for c in winners]
                 )
-            losers = [c for c in checked if c.values.voter_link not in stored]
-            channels = await bulk.voter_channels(session, row.id, [str(c.values.voter_link) for c in losers])
-            for ready in losers:
-                outcomes[ready.index] = Outcome(error=_already_voted(channels.get(str(ready.values.voter_link))))
-            for ready in winners:
-                outcomes[ready.index] = Outcome(value=Answer(201, ready.body))
+            await self._answer(session, row, checked, stored, outcomes)
             return
+
+    @staticmethod
+    async def _answer(
+        session: AsyncSession,
+        row: ElectionRow,
+        checked: list[_Checked],
+        stored: set[str],
+        outcomes: list[Outcome[Answer] | None],
+    ) -> None:
+        """A 201 for each ballot stored; for the others, why their voter's row stood."""
+        losers = [c for c in checked if c.values.voter_link not in stored]
+        channels = await bulk.voter_channels(session, row.id, [str(c.values.voter_link) for c in losers])
+        for ready in losers:
+            outcomes[ready.index] = Outcome(error=_already_voted(channels.get(str(ready.values.voter_link))))
+        for ready in checked:
+            if ready.values.voter_link in stored:
+                outcomes[ready.index] = Outcome(value=Answer(201, ready.body))
 
 
 _ONLINE_BALLOTS = _OnlineBallots()

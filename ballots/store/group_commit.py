@@ -19,10 +19,13 @@ for a work whose savepoint failed. An item alone (a lone request, or run again) 
 
 While batches run, the next requests queue, so batches grow with the load and a lone request commits at once.
 At most `max_concurrent` batches run at once, each on its own connection: one for SQLite (one writer anyway);
-two for PostgreSQL, so one batch is built while the other waits for its commit. More batches at once make each
-smaller, and a batch costs the same few statements whatever its size (measured with `make bench-api`: 1, 2, 4 and 8
-concurrent batches gave about 1,180, 1,490, 1,310 and 1,370 ballots/s here). Two
-batches that wait on each other's rows (the same residents voting twice at once, in opposite orders) are a
+two for PostgreSQL, so one batch is built while the other waits for its commit. On PostgreSQL a drainer keeps its
+connection from one batch to the next while requests keep coming, and leaves it to the next drainer while another
+batch runs (no pool checkout and pre-ping per batch); once all is quiet every connection is back in the pool before
+the last answers go out. A batch of one runs alone on that connection too. More batches at once make each
+smaller, and a batch costs the same few statements whatever its size (measured with `make bench-api` before
+these statements were merged: 1, 2, 4 and 8 concurrent batches gave about 1,180, 1,490, 1,310 and 1,370 ballots/s
+here). Two batches that wait on each other's rows (the same residents voting twice at once, in opposite orders) are a
 deadlock PostgreSQL breaks by failing one statement: that work is then run again alone, as any database error, and
 a work alone that is a deadlock's victim is run again (up to `ALONE_ATTEMPTS` times). Ballot rows are locked
 before idempotency keys, each in a fixed order, on every path, which keeps such deadlocks rare.
@@ -125,6 +128,8 @@ class GroupCommit:
         self._max_concurrent = max_concurrent
         self._queue: deque[_Pending[Any]] = deque()
         self._draining = 0  # drainers that have not yet found the queue empty
+        self._busy = 0  # drainers running a batch
+        self._warm: list[AsyncConnection] = []  # connections parked by drainers that ended while others ran
         self._drainers: set[asyncio.Task[None]] = set()  # strong references to the running drainer tasks
 
     async def run(self, work: Work[T]) -> T:
@@ -157,28 +162,42 @@ class GroupCommit:
         return await pending.future
 
     async def _drain(self) -> None:
+        engine = self._engine()
+        held = _HeldConnection(engine, self._warm, keep=engine.dialect.name != "sqlite")
         try:
-            await self._drain_queue()
+            await asyncio.sleep(0)  # requests scheduled in the same loop turn join the first batch
+            while self._queue:
+                self._busy += 1
+                try:
+                    await self._drain_batch(held)
+                finally:
+                    self._busy -= 1
         finally:
-            self._draining -= 1
+            self._draining -= 1  # before any await: the queue was found empty in this loop step
+            await held.drop()
 
-    async def _drain_queue(self) -> None:
-        await asyncio.sleep(0)  # requests scheduled in the same loop turn join the first batch
-        while self._queue:
-            count = min(len(self._queue), self._max_batch)
-            batch = [self._queue.popleft() for _ in range(count)]
-            batch = [p for p in batch if not p.future.done()]  # callers cancelled before their turn write nothing
-            try:
-                await self._run_batch(batch)
-            except BaseException as exc:
-                for pending in batch:
-                    if not pending.future.done():
-                        pending.future.set_exception(exc)
-                raise
+    async def _drain_batch(self, held: _HeldConnection) -> None:
+        count = min(len(self._queue), self._max_batch)
+        batch = [self._queue.popleft() for _ in range(count)]
+        batch = [p for p in batch if not p.future.done()]  # callers cancelled before their turn write nothing
+        try:
+            await self._run_batch(batch, held)
+        except BaseException as exc:
+            for pending in batch:
+                if not pending.future.done():
+                    pending.future.set_exception(exc)
+            raise
 
-    async def _run_batch(self, batch: list[_Pending[Any]]) -> None:
+    async def _settle(self, held: _HeldConnection) -> None:
+        """Before answering, keep, park or give back the drainer's connection (`_HeldConnection.settle`).
+
+        Once all is quiet, a caller who got its answer finds every connection back in the pool, as before batching.
+        """
+        await held.settle(more=bool(self._queue), others_busy=self._busy > 1)
+
+    async def _run_batch(self, batch: list[_Pending[Any]], held: _HeldConnection) -> None:
         if len(batch) == 1:
-            await self._run_alone(batch[0])
+            await self._run_alone(batch[0], held)
             return
         works = [p for p in batch if p.batcher is None]
         groups: dict[int, list[_Pending[Any]]] = {}
@@ -186,19 +205,22 @@ class GroupCommit:
             if pending.batcher is not None:
                 groups.setdefault(id(pending.batcher), []).append(pending)
         try:
-            async with self._engine().connect() as connection, connection.begin():
+            connection = await held.connection()
+            async with connection.begin():
                 for group in groups.values():
                     await self._run_group(connection, group, savepoint=len(groups) > 1 or bool(works))
                 for pending in works:
                     await self._run_in_savepoint(connection, pending)
         except SQLAlchemyError:
             # the shared transaction failed (commit, lost connection): nothing of it was stored
+            await held.drop()  # the next batch checks out a connection again (and pings it)
             for pending in batch:
-                await self._run_alone(pending)
+                await self._run_alone(pending, held)
             return
+        await self._settle(held)
         for pending in batch:
             if pending.again:
-                await self._run_alone(pending)
+                await self._run_alone(pending, held)
             else:
                 pending.deliver()
 
@@ -235,19 +257,26 @@ class GroupCommit:
         finally:
             await session.close()
 
-    async def _run_alone(self, pending: _Pending[Any]) -> None:
+    async def _run_alone(self, pending: _Pending[Any], held: _HeldConnection) -> None:
+        """The work in its own transaction, on the drainer's connection if it keeps one (else one from the pool)."""
         for attempt in range(1, ALONE_ATTEMPTS + 1):
             pending.value, pending.error = None, None
             try:
-                async with self._sessions.begin() as session:
+                connection = await held.connection()
+                async with self._sessions(bind=connection) as session, session.begin():
                     pending.value = await pending.work(session)
             except DBAPIError as exc:
                 pending.error = exc
+                await held.drop()
                 if _sqlstate(exc) in RETRIED_STATES and attempt < ALONE_ATTEMPTS:
                     continue  # chosen as a deadlock's victim: nothing of it was stored; run it again
+            except SQLAlchemyError as exc:
+                pending.error = exc
+                await held.drop()
             except Exception as exc:  # noqa: BLE001 -- the caller's own outcome
                 pending.error = exc
             break
+        await self._settle(held)
         pending.deliver()
 
     def _engine(self) -> AsyncEngine:
@@ -255,6 +284,52 @@ class GroupCommit:
         if not isinstance(bind, AsyncEngine):
             raise TypeError("GroupCommit needs a session factory bound to an AsyncEngine")
         return bind
+
+
+class _HeldConnection:
+    """A drainer's connection, kept from one batch to the next while the queue is not empty.
+
+    A checkout from the pool costs a pre-ping (on PostgreSQL with asyncpg, BEGIN, an empty query and ROLLBACK: three
+    round trips) for every batch. Instead a drainer keeps its connection while work waits, and a drainer that ends
+    while another one runs a batch parks it (`warm`) for the next drainer; the last one to end gives every parked
+    connection back to the pool. A connection whose work failed on the database is given back and not reused, so a
+    connection lost with its server is replaced on the next checkout, which pings it. SQLite's pool holds one
+    connection, which the other writers need: there (`keep` off) it goes back to the pool after each batch.
+    """
+
+    def __init__(self, engine: AsyncEngine, warm: list[AsyncConnection], *, keep: bool) -> None:
+        self._engine = engine
+        self._warm = warm
+        self._keep = keep
+        self._connection: AsyncConnection | None = None
+
+    async def connection(self) -> AsyncConnection:
+        """The connection held, else one parked by a drainer before, else one checked out now."""
+        if self._connection is None:
+            self._connection = self._warm.pop() if self._warm else await self._engine.connect()
+        return self._connection
+
+    async def settle(self, *, more: bool, others_busy: bool) -> None:
+        """After a batch, before answering: keep, park or give back the connection.
+
+        Kept if `more` work waits; parked if `others_busy` (drainers running a batch); else given back to the pool
+        with every parked one. On SQLite always given back.
+        """
+        if self._keep and more:
+            return
+        if self._keep and others_busy and self._connection is not None:
+            self._warm.append(self._connection)
+            self._connection = None
+            return
+        await self.drop()
+        while self._warm and not others_busy:
+            await self._warm.pop().close()
+
+    async def drop(self) -> None:
+        """Give the connection back to the pool (its work failed on the database, or the drainer ends)."""
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            await connection.close()
 
 
 def _sqlstate(exc: DBAPIError) -> str:

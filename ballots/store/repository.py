@@ -43,6 +43,7 @@ __all__ = [
     "get_election",
     "insert_ballot",
     "insert_statement",
+    "lock_election",
     "now",
     "set_status",
     "staff_by_hash",
@@ -97,7 +98,7 @@ async def get_election(session: AsyncSession, election_id: int, *, share_lock: b
         NotFound: when there is no such election.
     """
     if share_lock:
-        await _election_lock(session, election_id, shared=True)
+        await lock_election(session, election_id, shared=True)
     row = (await session.execute(select(ElectionRow).where(ElectionRow.id == election_id))).scalar_one_or_none()
     if row is None:
         raise NotFound(f"election {election_id} does not exist")
@@ -107,7 +108,13 @@ async def get_election(session: AsyncSession, election_id: int, *, share_lock: b
 _LOCK_NAMESPACE = 0x7062  # "pb": keeps pbvote's advisory locks apart from any other application's
 
 
-async def _election_lock(session: AsyncSession, election_id: int, *, shared: bool) -> None:
+async def lock_election(session: AsyncSession, election_id: int, *, shared: bool) -> None:
+    """Hold the election's status lock until this transaction ends: `shared` for ballots, exclusive to change it.
+
+    On PostgreSQL an advisory lock (see `get_election`); on SQLite nothing, as `BEGIN IMMEDIATE` serializes writers.
+    A statement that reads the status must come after this one: under READ COMMITTED a statement's snapshot is taken
+    when it starts, so one that waited here inside itself could still see the status from before the wait.
+    """
     if session.get_bind().dialect.name != "postgresql":
         return
     function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
@@ -122,7 +129,7 @@ async def set_status(session: AsyncSession, election: ElectionRow, before: str, 
     Raises:
         ConflictError: when the election is not in `before`.
     """
-    await _election_lock(session, election.id, shared=False)
+    await lock_election(session, election.id, shared=False)
     statement = (
         update(ElectionRow)
         .where(ElectionRow.id == election.id, ElectionRow.status == before)

@@ -1,5 +1,6 @@
 -- wrk script of bench_api.py: every request posts one valid ballot with a voting code never used before.
--- wrk -s ballots.lua URL -- CODES_FILE PATH THREADS
+-- wrk -s ballots.lua URL -- CODES_FILE PATH THREADS [keys]
+-- With "keys", each request carries an Idempotency-Key (its code), as the voting pages send.
 -- Thread k (0-based) of T posts codes k+1, k+1+T, k+1+2T, ... of CODES_FILE (one code a line); past the end of
 -- the file it posts "exhausted", which the server refuses (counted as an error, never silently).
 local next_index = 0
@@ -15,6 +16,7 @@ function init(args)
   end
   path = args[2]
   threads = tonumber(args[3])
+  keyed = args[4] == "keys"
   sent = 0
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
@@ -24,6 +26,9 @@ function request()
   local code = codes[thread_index + 1 + sent * threads] or "exhausted"
   sent = sent + 1
   local body = '{"credential":{"kind":"code","value":"' .. code .. '"},"selections":["a","c"]}'
+  if keyed then
+    return wrk.format(nil, path, {["Content-Type"] = "application/json", ["Idempotency-Key"] = code}, body)
+  end
   return wrk.format(nil, path, nil, body)
 end
 

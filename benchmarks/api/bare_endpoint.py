@@ -2,7 +2,7 @@
 
 No credential check, no validation, no ORM: it decodes the ballot's JSON, inserts one row (autocommit, a unique
 code column) and answers 201. It runs on uvicorn exactly as `pbvote serve` does (`api.commands.SERVER_OPTIONS`:
-the same loop, HTTP parser, logging and one worker).
+the same loop, HTTP parser, logging and one worker; and the same collector thresholds, `api.commands.GC_THRESHOLDS`).
 
     python benchmarks/api/bare_endpoint.py --dsn postgresql://postgres@127.0.0.1/db --port 8101
 """
@@ -10,6 +10,7 @@ the same loop, HTTP parser, logging and one worker).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import secrets
 from collections.abc import AsyncIterator
@@ -21,7 +22,7 @@ import uvicorn
 from litestar import Litestar, get, post
 from litestar.datastructures import State
 
-from api.commands import SERVER_OPTIONS
+from api.commands import GC_THRESHOLDS, SERVER_OPTIONS
 
 POOL_SIZE = 20
 TABLE = "CREATE TABLE IF NOT EXISTS bare_ballots (id bigserial PRIMARY KEY, code text UNIQUE NOT NULL, body text)"
@@ -58,6 +59,7 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
+    gc.set_threshold(*GC_THRESHOLDS)
     uvicorn.run(create_app(args.dsn), host=args.host, port=args.port, **SERVER_OPTIONS)
 
 
