@@ -118,7 +118,8 @@ class IdempotencyRow(Base):
     """The first successful answer to a request with an `Idempotency-Key`."""
 
     __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("election_id", "key", name="uq_idempotency_key"),)
+    # The key first: a batch's lookup is then an index search whatever the statistics (migration 0004).
+    __table_args__ = (UniqueConstraint("key", "election_id", name="uq_idempotency_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     election_id: Mapped[int] = mapped_column(ForeignKey("elections.id"))
     key: Mapped[str] = mapped_column(String(200))

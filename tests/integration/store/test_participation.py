@@ -114,7 +114,7 @@ async def test_migration_0003_goes_down_and_up(engine):
             return set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
 
     assert "participation" not in await tables()
-    await upgrade(engine)
+    await upgrade(engine, "0003")
     assert "participation" in await tables()
     async with engine.connect() as connection:
         assert (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar_one() == "0003"
