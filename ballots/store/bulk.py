@@ -15,16 +15,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import insert, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from ballots.store.models import BallotRow, ElectionRow, IdempotencyRow, ParticipationRow, VoterRow
-from ballots.store.repository import BallotValues, ballot_insert, insert_statement
+from ballots.store.repository import REVOTE_COLUMNS, BallotValues, ballot_insert, insert_statement, revote_replaces
 
 __all__ = [
     "election_and_voters",
     "find_idempotents",
-    "find_voters",
     "insert_ballots",
     "insert_idempotents",
     "insert_online_ballots",
@@ -34,14 +34,6 @@ __all__ = [
 
 KeyedAnswer = tuple[str, str, str, str]
 """An idempotency key to claim with the 201 answer given under it: (voter link, key, request digest, body)."""
-
-
-async def find_voters(session: AsyncSession, election_id: int, hashes: Sequence[str]) -> dict[str, VoterRow]:
-    """The roll entries with these keyed credential hashes, by hash (unknown hashes are absent)."""
-    if not hashes:
-        return {}
-    query = select(VoterRow).where(VoterRow.election_id == election_id, VoterRow.credential_hash.in_(set(hashes)))
-    return {voter.credential_hash: voter for voter in (await session.execute(query)).scalars()}
 
 
 async def election_and_voters(
@@ -111,14 +103,19 @@ async def insert_idempotents(
     """
     if not answers:
         return set()
-    rows = [
-        {"election_id": election_id, "key": key, "request_digest": digest, "status_code": 201, "body": body}
-        for key, digest, body in sorted(answers)
-    ]
+    rows = _key_rows(election_id, sorted(answers))
     statement = insert_statement(session, IdempotencyRow.__table__).on_conflict_do_nothing()  # type: ignore[arg-type]
     connection = await session.connection()
     result = await connection.execute(statement.returning(IdempotencyRow.key), rows)
     return {key for (key,) in result.all()}
+
+
+def _key_rows(election_id: int, answers: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """`idempotency_keys` rows for 201 answers given under keys: (key, request digest, body) each."""
+    return [
+        {"election_id": election_id, "key": key, "request_digest": digest, "status_code": 201, "body": body}
+        for key, digest, body in answers
+    ]
 
 
 async def insert_participation(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -160,11 +157,7 @@ async def insert_online_ballots(
     if session.get_bind().dialect.name == "postgresql":
         return await _insert_online_postgresql(session, election_id, ballots, keys, participants, replace=replace)
     stored = await insert_ballots(session, ballots, replace=replace)
-    claimed = [
-        {"election_id": election_id, "key": key, "request_digest": digest, "status_code": 201, "body": body}
-        for link, key, digest, body in keys
-        if link in stored
-    ]
+    claimed = _key_rows(election_id, [(key, digest, body) for link, key, digest, body in keys if link in stored])
     if claimed:
         await session.execute(insert(IdempotencyRow), claimed)
     await insert_participation(session, [row for link, row in participants if link in stored])
@@ -203,13 +196,16 @@ WITH stored AS (
 )
 SELECT voter_link FROM stored
 """
-# the same conflict rules as `repository.ballot_insert`: a voter's row stands, unless re-voting replaces a counted
-# online ballot
+# the conflict rules of `repository.ballot_insert`, from the same definitions: a voter's row stands, unless re-voting
+# replaces a counted online ballot
 _KEEP = "ON CONFLICT (election_id, voter_link) DO NOTHING"
+# SQLAlchemy's dialect classes are untyped
+_POSTGRESQL = postgresql.dialect()  # type: ignore[no-untyped-call]
 _REPLACE = (
-    "ON CONFLICT (election_id, voter_link) DO UPDATE SET ballot_id = excluded.ballot_id, "
-    "district = excluded.district, selections = excluded.selections, points = excluded.points "
-    "WHERE ballots.channel = 'online' AND ballots.status = 'counted'"
+    "ON CONFLICT (election_id, voter_link) DO UPDATE SET "
+    + ", ".join(f"{column} = excluded.{column}" for column in REVOTE_COLUMNS)
+    + " WHERE "
+    + str(revote_replaces().compile(dialect=_POSTGRESQL, compile_kwargs={"literal_binds": True}))
 )
 _ONLINE_STATEMENTS = {
     replace: text(_ONLINE_BALLOTS_SQL.format(on_conflict=_REPLACE if replace else _KEEP)) for replace in (False, True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select, text, update
+from sqlalchemy import ColumnElement, Table, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +29,7 @@ from ballots.store.models import (
 from pbvote.errors import ConflictError, NotFound
 
 __all__ = [
+    "REVOTE_COLUMNS",
     "BallotValues",
     "add_audit",
     "analyze_roll",
@@ -45,6 +46,7 @@ __all__ = [
     "insert_statement",
     "lock_election",
     "now",
+    "revote_replaces",
     "set_status",
     "staff_by_hash",
     "turnout",
@@ -167,6 +169,15 @@ async def insert_ballot(session: AsyncSession, values: BallotValues, *, replace:
     return result.scalar_one_or_none() is not None
 
 
+REVOTE_COLUMNS = ("ballot_id", "district", "selections", "points")
+"""What a re-vote replaces in the voter's row (`ballot_insert`; `bulk.insert_online_ballots` on PostgreSQL)."""
+
+
+def revote_replaces() -> ColumnElement[bool]:
+    """The rows a re-vote may replace: a counted online ballot (a kiosk's or a paper ballot stands)."""
+    return (BallotRow.channel == "online") & (BallotRow.status == "counted")
+
+
 def ballot_insert(session: AsyncSession, *, replace: bool) -> postgresql.Insert | sqlite.Insert:
     """The INSERT of ballots, `RETURNING voter_link` for each row stored.
 
@@ -175,11 +186,9 @@ def ballot_insert(session: AsyncSession, *, replace: bool) -> postgresql.Insert 
     """
     statement = insert_statement(session, BallotRow.__table__)  # type: ignore[arg-type]
     if replace:
-        changes = {k: statement.excluded[k] for k in ("ballot_id", "district", "selections", "points")}
+        changes = {k: statement.excluded[k] for k in REVOTE_COLUMNS}
         statement = statement.on_conflict_do_update(
-            index_elements=["election_id", "voter_link"],
-            set_=changes,
-            where=(BallotRow.channel == "online") & (BallotRow.status == "counted"),
+            index_elements=["election_id", "voter_link"], set_=changes, where=revote_replaces()
         )
     else:
         statement = statement.on_conflict_do_nothing()
