@@ -232,7 +232,7 @@ def _pay(fast: FastInstance, j: int, rho: float, budgets: Floats, *, calm: bool)
     groups = fast.groups[j]
     held = budgets[groups]
     uniform = fast.uniform[j]
-    share = rho * uniform if uniform else rho * fast.utilities[j]
+    share = _share(fast, j, rho)
     calm = calm and not np.count_nonzero(held < share * _HIGH)
     if uniform:  # max(held - share, 0) is held - min(held, share), in two calls on a scalar share
         np.subtract(held, share, out=held)
@@ -240,6 +240,12 @@ def _pay(fast: FastInstance, j: int, rho: float, budgets: Floats, *, calm: bool)
     else:
         budgets[groups] = held - np.minimum(held, share)
     return calm
+
+
+def _share(fast: FastInstance, j: int, rho: float) -> float | Floats:
+    """What each supporter of `j` owes at `rho`: one number when all have the same utility."""
+    uniform = fast.uniform[j]
+    return rho * uniform if uniform else rho * fast.utilities[j]
 
 
 @dataclass(slots=True)
@@ -266,8 +272,7 @@ class _Sharpness:
             if not self.sharp:
                 break
             held = self.budgets[self.fast.groups[j]]
-            uniform = self.fast.uniform[j]
-            share = rho * uniform if uniform else rho * self.fast.utilities[j]
+            share = _share(self.fast, j, rho)
             self.sharp = not np.count_nonzero(np.abs(held - share) <= share * MARGIN)
             _pay(self.fast, j, rho, self.budgets, calm=False)
         self.done = len(paid)

@@ -20,7 +20,19 @@ import numpy.typing as npt
 
 from tally._mes_instance import MesInstance
 
-__all__ = ["MARGIN", "FastInstance", "Floats", "NearTie", "Note", "Notes", "bound", "cap", "follow", "price"]
+__all__ = [
+    "MARGIN",
+    "FastInstance",
+    "Floats",
+    "NearTie",
+    "Note",
+    "Notes",
+    "bound",
+    "cap",
+    "follow",
+    "price",
+    "price_by_sorting",
+]
 
 MARGIN = 1e-9
 """Relative gap below which two floats are treated as a possible tie and exact arithmetic decides."""
@@ -67,8 +79,7 @@ class FastInstance:
         """The total utility of `j`'s supporters, an exact integer (int64 products could overflow)."""
         total = self.exact_totals.get(j)
         if total is None:
-            rows = self.instance.supporter_arrays()[j].tolist()
-            total = self.exact_totals[j] = sum(w * u for _, w, u in rows)
+            total = self.exact_totals[j] = _exact_utility(self.instance.supporter_arrays()[j])
         return total
 
     def pair(self, j: int) -> Floats:
@@ -86,23 +97,22 @@ class FastInstance:
         utility of those with money left. Zeros must be exact (the caller's to know).
         """
         held = budgets[self.groups[j]]
-        empty = held == 0.0
-        zero = self.zero_total(j, empty)
-        total = self.exact_total(j) - zero
-        if total <= 0:
+        floor = self.money_floor(j, held)
+        if floor is None:
             return None
-        rho = Fraction(self.instance.costs[j], total)
-        share = float(rho) * (1 + MARGIN)
-        if np.count_nonzero((held <= share * self.utilities[j]) & ~empty):
+        share = float(floor) * (1 + MARGIN)
+        if np.count_nonzero((held <= share * self.utilities[j]) & (held != 0.0)):
             return None
-        return rho
+        return floor
 
-    def zero_total(self, j: int, empty: npt.NDArray[np.bool_]) -> int:
-        """The exact total utility of `j`'s supporters marked `empty`."""
-        if not empty.any():
-            return 0
-        rows = self.instance.supporter_arrays()[j][empty].tolist()
-        return sum(w * u for _, w, u in rows)
+    def money_floor(self, j: int, held: Floats) -> Fraction | None:
+        """Cost / the exact utility of `j`'s supporters whose money `held` is not 0.0: a floor on its rho.
+
+        Those with nothing pay nothing and the others at most `rho * u`. `None` when nobody has money.
+        """
+        empty = held == 0.0
+        total = self.exact_total(j) - (_exact_utility(self.instance.supporter_arrays()[j][empty]) if empty.any() else 0)
+        return Fraction(self.instance.costs[j], total) if total > 0 else None
 
     @classmethod
     def of(cls, instance: MesInstance) -> FastInstance:
@@ -121,6 +131,11 @@ class FastInstance:
             uniform=tuple(float(r[0, 2]) if r.size and (r[:, 2] == r[0, 2]).all() else 0.0 for r in rows),
             floor=tuple(c / float(w.sum()) if w.size else 0.0 for c, w in zip(instance.costs, weighted, strict=True)),
         )
+
+
+def _exact_utility(rows: npt.NDArray[np.int64]) -> int:
+    """The total weight times utility of supporter rows `(group, weight, utility)`, in Python integers."""
+    return sum(w * u for _, w, u in rows.tolist())
 
 
 class NearTie(Exception):
@@ -225,14 +240,30 @@ def _fill(fast: FastInstance, j: int, held: Floats, below: npt.NDArray[np.bool_]
 
 
 def _price_sorted(cost: float, ratio: Floats, paid: Floats, weighted: Floats) -> float:
+    found = price_by_sorting(cost, ratio, paid, weighted)
+    if found is None:
+        raise NearTie
+    return found[0]
+
+
+def price_by_sorting(
+    cost: float, ratio: Floats, paid: Floats, weighted: Floats
+) -> tuple[float, npt.NDArray[np.intp], float] | None:
+    """Water-filling by one sort: the rho, the supporters who run out (indices) and the others' utility.
+
+    `ratio`: each supporter's money over utility; `paid`: what each pays running out (weight times money);
+    `weighted`: weight times utility. `None` when no stop is found (floats too close to call).
+    """
     order = np.argsort(ratio, kind="stable")
     paid_before = np.concatenate(([0.0], np.cumsum(paid[order])[:-1]))
     utility_before = np.concatenate(([0.0], np.cumsum(weighted[order])[:-1]))
-    rhos = (cost - paid_before) / (weighted.sum() - utility_before)
+    total = float(weighted.sum())
+    rhos = (cost - paid_before) / (total - utility_before)
     stops = np.flatnonzero(ratio[order] >= rhos)
     if stops.size == 0:
-        raise NearTie
-    return float(rhos[stops[0]])
+        return None
+    k = int(stops[0])
+    return float(rhos[k]), order[:k], total - float(utility_before[k])
 
 
 def bound(fast: FastInstance, j: int, budgets: Floats, note: Note) -> float | None:

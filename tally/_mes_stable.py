@@ -27,12 +27,11 @@ every project in every round costs some dozens of plain MES runs, so Add1 asks o
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 import numpy as np
 
 from tally._mes_fast import FastRun
-from tally._mes_price import MARGIN, FastInstance, Floats
+from tally._mes_price import MARGIN, FastInstance, Floats, price_by_sorting
 
 __all__ = ["stable_raises"]
 
@@ -132,11 +131,9 @@ def _settled_behind(fast: FastInstance, winner: int, j: int, money: Floats) -> b
     price = fast.settled_price(winner, money)
     if price is None:
         return False
-    held = money[fast.groups[j]]
-    total = fast.exact_total(j) - fast.zero_total(j, held == 0.0)
-    if total <= 0:
+    floor = fast.money_floor(j, money[fast.groups[j]])
+    if floor is None:
         return False
-    floor = Fraction(fast.instance.costs[j], total)
     rank = fast.instance.rank
     return floor > price or (floor == price and rank[winner] < rank[j])
 
@@ -166,20 +163,12 @@ def _line(fast: FastInstance, j: int, money: Floats, slope: Floats) -> tuple[flo
             return math.inf
         return (cost * (1 - MARGIN) - total) / (growth * (1 + MARGIN))
     ratio = held / utilities
-    order = np.argsort(ratio, kind="stable")
-    paid = np.concatenate(([0.0], np.cumsum((weights * held)[order])))
-    utility = np.concatenate(([0.0], np.cumsum((weights * utilities)[order])))
-    rhos = (cost - paid[:-1]) / (utility[-1] - utility[:-1])
-    stops = np.flatnonzero(ratio[order] >= rhos)
-    if stops.size == 0:
+    found = price_by_sorting(cost, ratio, weights * held, fast.weighted[j])
+    if found is None:
         return None
-    k = int(stops[0])
-    rho = float(rhos[k])
-    out = order[:k]
-    near = np.abs(ratio - rho) <= MARGIN * rho
-    if near.any():
+    rho, out, paying = found
+    if np.count_nonzero(np.abs(ratio - rho) <= MARGIN * rho):
         return None  # a supporter about to run out: the tangent's slope is ambiguous
-    paying = utility[-1] - utility[k]
     fall = -float(np.dot(weights[out], slope[groups[out]])) / paying
     return rho, fall
 
