@@ -25,12 +25,9 @@ from pbvote.ballot import Ballot
 from pbvote.election import Election
 from pbvote.pabulib import read_pb
 from pbvote.project import Project, ProjectId
-from pbvote.tiebreak import DEFAULT_TIE_BREAK
 from tally._mes_add1 import Solver
-from tally._mes_instance import build_instance
-from tally.mes import mes
+from tally.mes import mes, mes_instance
 from tally.options import Completion, RuleOptions, Satisfaction
-from tally.profile import compile_profile
 
 PABULIB = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "pabulib"
 VARIANTS = [
@@ -68,10 +65,7 @@ def time_one(label: str, election: Election, ballots: list[Ballot], options: Rul
 def add1_orders(path: str, satisfaction: Satisfaction) -> None:
     """Print, for Add1 on `path`, which raises change the funding order and where."""
     pb = read_pb(path)
-    compiled = compile_profile(pb.election, pb.ballots)
-    places = DEFAULT_TIE_BREAK.rank(pb.election.projects, compiled.support_by_id())
-    rank = tuple(places[pid] for pid in compiled.project_ids)
-    instance = build_instance(compiled, pb.election.budget, satisfaction, rank)
+    compiled, instance = mes_instance(pb.election, pb.ballots, RuleOptions(satisfaction=satisfaction))
     solver = Solver.of(instance)
     start = Fraction(instance.budget, max(instance.voters, 1))
     orders: list[tuple[int, ...]] = []

@@ -60,7 +60,7 @@ from tally.allocation import Allocation, Tie, fraction_text
 from tally.options import Completion, RuleOptions, Satisfaction
 from tally.profile import CompiledProfile, compile_profile
 
-__all__ = ["DEFAULT_COMPLETION", "mes"]
+__all__ = ["DEFAULT_COMPLETION", "mes", "mes_instance"]
 
 DEFAULT_COMPLETION = Completion.ADD1
 """equalshares.net's default, and the rule (`equalshares/add1`) of the cities that used MES."""
@@ -92,6 +92,18 @@ def _compile(election: Election, profile: Profile) -> CompiledProfile:
         raise
 
 
+def mes_instance(election: Election, profile: Profile, options: RuleOptions) -> tuple[CompiledProfile, MesInstance]:
+    """The grouped ballots and MES's instance of them, under `options`' satisfaction and tie-break order.
+
+    Raises:
+        InvalidElection: for an election with districts, or a ballot naming an unknown project.
+    """
+    compiled = _compile(election, profile)
+    places = options.tie_break.rank(election.projects, compiled.support_by_id())
+    rank = tuple(places[pid] for pid in compiled.project_ids)
+    return compiled, build_instance(compiled, election.budget, options.satisfaction, rank)
+
+
 def mes(election: Election, profile: Profile, options: RuleOptions) -> Allocation:
     """Allocate the budget by the Method of Equal Shares.
 
@@ -100,10 +112,7 @@ def mes(election: Election, profile: Profile, options: RuleOptions) -> Allocatio
         InvalidElection: for an election with districts, or a ballot naming an unknown project.
     """
     completion = _check(election, options)
-    compiled = _compile(election, profile)
-    places = options.tie_break.rank(election.projects, compiled.support_by_id())
-    rank = tuple(places[pid] for pid in compiled.project_ids)
-    instance = build_instance(compiled, election.budget, options.satisfaction, rank)
+    compiled, instance = mes_instance(election, profile, options)
     solver = Solver.of(instance)
     details: dict[str, JsonValue] = {}
     if completion in {Completion.ADD1, Completion.ADD1_GREEDY}:

@@ -14,13 +14,10 @@ from fractions import Fraction
 import pytest
 
 from pbvote.pabulib import read_pb
-from pbvote.tiebreak import DEFAULT_TIE_BREAK
 from tally._mes_fast import FastInstance, run_fast, run_fast_full
-from tally._mes_instance import build_instance
 from tally._mes_stable import stable_raises
-from tally.mes import mes
+from tally.mes import mes, mes_instance
 from tally.options import Completion, RuleOptions, Satisfaction
-from tally.profile import compile_profile
 from tests.real.test_unseen_outcomes import UNSEEN
 
 BUDAPEST = UNSEEN / "Hungary_Budapest_2022_VIII_Jozsefvaros.pb"
@@ -89,11 +86,7 @@ STEPPED_CARDINALITY = [
 @pytest.fixture(scope="module")
 def budapest():
     pb = read_pb(str(BUDAPEST))
-    compiled = compile_profile(pb.election, pb.ballots)
-    places = DEFAULT_TIE_BREAK.rank(pb.election.projects, compiled.support_by_id())
-    instance = build_instance(
-        compiled, pb.election.budget, Satisfaction.COST, tuple(places[p] for p in compiled.project_ids)
-    )
+    compiled, instance = mes_instance(pb.election, pb.ballots, RuleOptions(satisfaction=Satisfaction.COST))
     return pb, compiled, FastInstance.of(instance)
 
 
