@@ -37,7 +37,7 @@ from ballots.store.models import ParticipationRow
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from ballots.store.models import ElectionRow, VoterRow
+    from ballots.store.models import ElectionRow, RollEntry
 
 __all__ = [
     "AGE_GROUPS",
@@ -167,7 +167,7 @@ def reference_year_of(row: ElectionRow) -> int | None:
 
 
 def participation_of(  # noqa: PLR0917 -- the row's parts, each from a different source
-    secret: bytes, row: ElectionRow, voter: VoterRow, channel: str, district: str | None, profile: Profile
+    secret: bytes, row: ElectionRow, voter: RollEntry, channel: str, district: str | None, profile: Profile
 ) -> Participation:
     """The participation row of a resident identified on the roll, with what they declared."""
     return Participation(

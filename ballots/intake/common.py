@@ -14,7 +14,7 @@ from ballots.elections import census_hash, code_hash
 from ballots.errors import CredentialRejected, FieldReason, InvalidBallot
 from ballots.participation import Profile
 from ballots.store import repository as repo
-from ballots.store.models import ElectionRow, VoterRow
+from ballots.store.models import ElectionRow, RollEntry
 from ballots.validation import field_reasons
 from pbvote.ballot import Ballot, VoteType
 from pbvote.election import Election
@@ -82,7 +82,7 @@ def check_open(row: ElectionRow) -> None:
 
 async def identify(
     intake: Intake, session: AsyncSession, row: ElectionRow, credential: Credential, kiosk: int | None = None
-) -> VoterRow:
+) -> RollEntry:
     """The roll entry behind a credential, counting failures per credential and per kiosk.
 
     Raises:
@@ -101,8 +101,8 @@ def limit_keys(credential_hash: str, kiosk: int | None = None) -> list[tuple[str
 
 
 def admit(
-    intake: Intake, row: ElectionRow, credential: Credential, voter: VoterRow | None, keys: list[tuple[str, str]]
-) -> VoterRow:
+    intake: Intake, row: ElectionRow, credential: Credential, voter: RollEntry | None, keys: list[tuple[str, str]]
+) -> RollEntry:
     """The roll entry found for a credential (`voter`, `None` if none), if it lets the resident vote.
 
     Raises:
@@ -121,13 +121,13 @@ def admit(
     return voter
 
 
-def _too_young(row: ElectionRow, voter: VoterRow) -> bool:
+def _too_young(row: ElectionRow, voter: RollEntry) -> bool:
     if row.min_age is None or row.reference_year is None:
         return False
     return voter.birth_year is None or row.reference_year - voter.birth_year < row.min_age
 
 
-def voter_link(intake: Intake, election_id: int, voter: VoterRow) -> str:
+def voter_link(intake: Intake, election_id: int, voter: RollEntry) -> str:
     """The keyed hash tying a voter's ballot row to the roll, never published."""
     return keyed_hash(intake.secret, "link", election_id, voter.id)
 

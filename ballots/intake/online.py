@@ -10,7 +10,7 @@ writes nothing and gets the answer it would have had alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,7 +32,7 @@ from ballots.participation import Participation, participation_of, participation
 from ballots.store import bulk
 from ballots.store import repository as repo
 from ballots.store.group_commit import Outcome, Work
-from ballots.store.models import ElectionRow, IdempotencyRow, VoterRow
+from ballots.store.models import ElectionRow, IdempotencyRow, RollEntry
 from pbvote.canonical import JsonValue, canonical_json
 from pbvote.election import Election
 from pbvote.errors import ConflictError, NotFound
@@ -133,7 +133,7 @@ class _Checked:
 
     index: int
     submission: _Submission
-    voter: VoterRow
+    voter: RollEntry
     values: repo.BallotValues
     body: dict[str, JsonValue]
 
@@ -201,7 +201,7 @@ class _OnlineBallots:
             return
         row, voters = found
         if items and row.status == "open" and not items[0][1].intake.knows(row):
-            await session.refresh(row, ["definition"])  # once per election and server: then parsed and kept
+            row.definition = await bulk.election_definition(session, row.id)  # once per election and server: then kept
         checked: list[_Checked] = []
         links: set[str] = set()
         keys: set[str] = set()
@@ -246,7 +246,7 @@ class _OnlineBallots:
         return remaining
 
     def _check(
-        self, row: ElectionRow, item: _Submission, index: int, hashed: str, voters: dict[str, VoterRow]
+        self, row: ElectionRow, item: _Submission, index: int, hashed: str, voters: Mapping[str, RollEntry]
     ) -> _Checked:
         check_open(row)
         intake = item.intake
@@ -322,13 +322,13 @@ class _OnlineBallots:
 _ONLINE_BALLOTS = _OnlineBallots()
 
 
-def _participation(row: ElectionRow, voter: VoterRow, item: _Submission, values: repo.BallotValues) -> Participation:
+def _participation(row: ElectionRow, voter: RollEntry, item: _Submission, values: repo.BallotValues) -> Participation:
     """Who took part (counted once per resident, a re-vote adds nothing), apart from the ballot."""
     return participation_of(item.intake.secret, row, voter, "online", values.district, item.ballot.profile)
 
 
 def _ballot_values(
-    intake: Intake, row: ElectionRow, election: Election, voter: VoterRow, item: _Submission
+    intake: Intake, row: ElectionRow, election: Election, voter: RollEntry, item: _Submission
 ) -> tuple[repo.BallotValues, dict[str, JsonValue]]:
     """The ballot's row and the answer's body.
 

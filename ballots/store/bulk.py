@@ -11,19 +11,24 @@ whatever the batch size), on SQLite in three.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, text
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import ColumnElement, bindparam, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
 
 from ballots.store.models import BallotRow, ElectionRow, IdempotencyRow, ParticipationRow, VoterRow
 from ballots.store.repository import REVOTE_COLUMNS, BallotValues, ballot_insert, insert_statement, revote_replaces
 
 __all__ = [
+    "Voter",
     "election_and_voters",
+    "election_definition",
     "find_idempotents",
     "insert_ballots",
     "insert_idempotents",
@@ -36,27 +41,135 @@ KeyedAnswer = tuple[str, str, str, str]
 """An idempotency key to claim with the 201 answer given under it: (voter link, key, request digest, body)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Voter:
+    """A roll entry as a batch looks it up: the columns intake reads (`models.RollEntry`), no ORM object."""
+
+    id: int
+    kind: str
+    district: str | None
+    birth_year: int | None
+
+
+_ELECTIONS = ElectionRow.__table__
+_VOTERS = VoterRow.__table__
+# everything of the election but its definition and result (large; a frozen definition is parsed once per server)
+_ELECTION_COLUMNS = tuple(column for column in _ELECTIONS.c if column.key not in {"definition", "result"})
+_ELECTION_AND_VOTERS = (
+    select(
+        *_ELECTION_COLUMNS,
+        _VOTERS.c.credential_hash,
+        _VOTERS.c.id,
+        _VOTERS.c.kind,
+        _VOTERS.c.district,
+        _VOTERS.c.birth_year,
+    )
+    .select_from(
+        _ELECTIONS.outerjoin(
+            _VOTERS,
+            (_VOTERS.c.election_id == _ELECTIONS.c.id)
+            & _VOTERS.c.credential_hash.in_(bindparam("hashes", expanding=True)),
+        )
+    )
+    .where(_ELECTIONS.c.id == bindparam("election_id"))
+)
+"""One Core statement, built once: a batch reads plain rows, without the ORM's per-row objects."""
+
+# On SQLite the same lookup runs on the driver's connection (`_sqlite_rows`), the hashes as one JSON array
+_SQLITE_ELECTION_AND_VOTERS = f"""
+SELECT {", ".join(f"e.{column.name}" for column in _ELECTION_COLUMNS)},
+       v.credential_hash, v.id, v.kind, v.district, v.birth_year
+FROM elections AS e
+LEFT OUTER JOIN voters AS v
+    ON v.election_id = e.id AND v.credential_hash IN (SELECT value FROM json_each(:hashes))
+WHERE e.id = :election_id
+"""  # noqa: S608 -- built from the model's own column names, no input
+
+
+class _ResultTypes:
+    """The conversions SQLAlchemy applies to these columns' values as read (a boolean, a datetime), per dialect."""
+
+    def __init__(self, columns: Sequence[ColumnElement[Any]], width: int) -> None:
+        self._columns = columns
+        self._width = width  # the row's columns past these are returned as read
+        self._processors: dict[int, list[Callable[[Any], Any] | None]] = {}
+
+    def apply(self, session: AsyncSession, row: Sequence[Any]) -> tuple[Any, ...]:
+        dialect = session.get_bind().dialect
+        processors = self._processors.get(id(dialect))
+        if processors is None:
+            processors = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in self._columns]
+            self._processors[id(dialect)] = processors
+        converted = [
+            value if process is None or value is None else process(value)
+            for process, value in zip(processors, row[: self._width], strict=True)
+        ]
+        return (*converted, *row[self._width :])
+
+
+_SQLITE_ELECTION_TYPES = _ResultTypes(_ELECTION_COLUMNS, len(_ELECTION_COLUMNS))
+
+
+async def _sqlite_rows(session: AsyncSession, sql: str, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """Run one statement on the session's SQLite connection, in its transaction, with one hand-off to its thread.
+
+    SQLAlchemy's aiosqlite adapter makes four hand-offs of a statement (the cursor, the execute, the fetch and the
+    close), each of which waits for a turn of the event loop; aiosqlite's own `execute_fetchall` makes one. The
+    driver's errors come as SQLAlchemy's (`DBAPIError` and its subclasses), as through the session.
+    """
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    if driver is None:
+        raise RuntimeError("the session's connection is closed")
+    try:
+        rows = await driver.execute_fetchall(sql, parameters)
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, dict(parameters), exc, sqlite3.Error) from exc
+    return [tuple(row) for row in rows]
+
+
 async def election_and_voters(
     session: AsyncSession, election_id: int, hashes: Sequence[str]
-) -> tuple[ElectionRow, dict[str, VoterRow]] | None:
+) -> tuple[ElectionRow, dict[str, Voter]] | None:
     """The election's row and the roll entries with these keyed credential hashes, in one statement.
 
-    The row comes without its `definition` (loading it raises): a frozen election's definition is parsed once per
-    server (`ballots.context.Intake.election`); `session.refresh(row, ["definition"])` loads it when needed.
+    The election comes as a transient `ElectionRow` (not in the session) without its `definition`: a frozen
+    election's definition is parsed once per server (`ballots.context.Intake.election`); `election_definition`
+    reads it when needed.
 
     Returns:
         `None` if there is no such election; else its row and the entries found, by hash.
     """
-    query = (
-        select(ElectionRow, VoterRow)
-        .outerjoin(VoterRow, (VoterRow.election_id == ElectionRow.id) & VoterRow.credential_hash.in_(set(hashes)))
-        .where(ElectionRow.id == election_id)
-        .options(defer(ElectionRow.definition, raiseload=True), defer(ElectionRow.result, raiseload=True))
-    )
-    rows = (await session.execute(query)).all()
+    wanted = sorted(set(hashes))
+    if session.get_bind().dialect.name == "sqlite":
+        rows: Sequence[Sequence[Any]] = await _sqlite_rows(
+            session, _SQLITE_ELECTION_AND_VOTERS, {"election_id": election_id, "hashes": json.dumps(wanted)}
+        )
+        rows = [_SQLITE_ELECTION_TYPES.apply(session, row) for row in rows]
+    else:
+        connection = await session.connection()
+        result = await connection.execute(_ELECTION_AND_VOTERS, {"election_id": election_id, "hashes": wanted})
+        rows = result.all()
     if not rows:
         return None
-    return rows[0][0], {voter.credential_hash: voter for _, voter in rows if voter is not None}
+    width = len(_ELECTION_COLUMNS)
+    election = ElectionRow(
+        **{column.key: value for column, value in zip(_ELECTION_COLUMNS, rows[0][:width], strict=True)}
+    )
+    voters = {}
+    for row in rows:
+        credential_hash, voter_id, kind, district, birth_year = row[width:]
+        if credential_hash is not None:
+            voters[credential_hash] = Voter(voter_id, kind, district, birth_year)
+    return election, voters
+
+
+async def election_definition(session: AsyncSession, election_id: int) -> str:
+    """An election's definition (canonical JSON), for a row read without it (`election_and_voters`)."""
+    definition: str = (
+        await session.execute(select(ElectionRow.definition).where(ElectionRow.id == election_id))
+    ).scalar_one()
+    return definition
 
 
 async def insert_ballots(session: AsyncSession, rows: Sequence[BallotValues], *, replace: bool) -> set[str]:
@@ -156,12 +269,7 @@ async def insert_online_ballots(
     keys = sorted(keys, key=lambda answer: answer[1])
     if session.get_bind().dialect.name == "postgresql":
         return await _insert_online_postgresql(session, election_id, ballots, keys, participants, replace=replace)
-    stored = await insert_ballots(session, ballots, replace=replace)
-    claimed = _key_rows(election_id, [(key, digest, body) for link, key, digest, body in keys if link in stored])
-    if claimed:
-        await session.execute(insert(IdempotencyRow), claimed)
-    await insert_participation(session, [row for link, row in participants if link in stored])
-    return stored
+    return await _insert_online_sqlite(session, election_id, ballots, keys, participants, replace=replace)
 
 
 _ONLINE_BALLOTS_SQL = """
@@ -242,3 +350,73 @@ async def _insert_online_postgresql(
     }
     result = await session.execute(_ONLINE_STATEMENTS[replace], parameters)
     return {link for (link,) in result.all() if link is not None}
+
+
+# SQLite has no data-modifying CTEs: three statements, each over one JSON array (`json_each`), on the driver's
+# connection. "WHERE true" keeps SQLite's parser from reading the upsert's ON as a join's.
+_SQLITE_BALLOTS_SQL = """
+INSERT INTO ballots (election_id, voter_link, ballot_id, channel, status, district, selections, points)
+SELECT :election_id, json_extract(b.value, '$[0]'), json_extract(b.value, '$[1]'), 'online', 'counted',
+       json_extract(b.value, '$[2]'), json_extract(b.value, '$[3]'), json_extract(b.value, '$[4]')
+FROM json_each(:rows) AS b
+WHERE true
+ORDER BY b.key
+{on_conflict}
+RETURNING voter_link
+"""
+_SQLITE = sqlite.dialect()
+_SQLITE_ONLINE_BALLOTS = {
+    replace: _SQLITE_BALLOTS_SQL.format(
+        on_conflict="ON CONFLICT (election_id, voter_link) DO UPDATE SET "
+        + ", ".join(f"{column} = excluded.{column}" for column in REVOTE_COLUMNS)
+        + " WHERE "
+        + str(revote_replaces().compile(dialect=_SQLITE, compile_kwargs={"literal_binds": True}))
+        if replace
+        else _KEEP
+    )
+    for replace in (False, True)
+}
+_SQLITE_KEYS_SQL = """
+INSERT INTO idempotency_keys (election_id, key, request_digest, status_code, body)
+SELECT :election_id, json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]'), 201, json_extract(k.value, '$[2]')
+FROM json_each(:rows) AS k
+ORDER BY k.key
+"""
+_SQLITE_PARTICIPATION_SQL = """
+INSERT INTO participation (election_id, voter_key, district, channel, gender, age_group)
+SELECT :election_id, json_extract(p.value, '$[0]'), json_extract(p.value, '$[1]'), 'online',
+       json_extract(p.value, '$[2]'), json_extract(p.value, '$[3]')
+FROM json_each(:rows) AS p
+WHERE true
+ORDER BY p.key
+ON CONFLICT (election_id, voter_key) DO NOTHING
+"""
+
+
+async def _insert_online_sqlite(
+    session: AsyncSession,
+    election_id: int,
+    ballots: Sequence[BallotValues],
+    keys: Sequence[KeyedAnswer],
+    participants: Sequence[tuple[str, Mapping[str, Any]]],
+    *,
+    replace: bool,
+) -> set[str]:
+    if any(row["channel"] != "online" for _, row in participants):
+        raise ValueError("insert_online_ballots records online participation only")
+    rows = json.dumps([[b.voter_link, b.ballot_id, b.district, b.selections, b.points] for b in ballots])
+    returned = await _sqlite_rows(session, _SQLITE_ONLINE_BALLOTS[replace], {"election_id": election_id, "rows": rows})
+    stored = {link for (link,) in returned if link is not None}
+    claimed = [[key, digest, body] for link, key, digest, body in keys if link in stored]
+    if claimed:
+        await _sqlite_rows(session, _SQLITE_KEYS_SQL, {"election_id": election_id, "rows": json.dumps(claimed)})
+    recorded = [
+        [row["voter_key"], row["district"], row["gender"], row["age_group"]]
+        for link, row in participants
+        if link in stored
+    ]
+    if recorded:
+        await _sqlite_rows(
+            session, _SQLITE_PARTICIPATION_SQL, {"election_id": election_id, "rows": json.dumps(recorded)}
+        )
+    return stored

@@ -9,6 +9,7 @@ to replace a ballot on re-voting; it is never published.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, PrimaryKeyConstraint, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -25,6 +26,7 @@ __all__ = [
     "PaperEntryRow",
     "ParticipationRow",
     "RecordRow",
+    "RollEntry",
     "StaffTokenRow",
     "VoterRow",
 ]
@@ -76,6 +78,30 @@ class VoterRow(Base):
     credential_hash: Mapped[str] = mapped_column(String(64))
     district: Mapped[str | None] = mapped_column(String(200))
     birth_year: Mapped[int | None]
+
+
+class RollEntry(Protocol):
+    """What intake reads of a roll entry: a `VoterRow`, or the columns a batch looked up (`bulk.Voter`)."""
+
+    @property
+    def id(self) -> int:
+        """The entry's row id (what the voter link and the participation key are keyed on)."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """`code` or `census`."""
+        ...
+
+    @property
+    def district(self) -> str | None:
+        """The district the roll places the resident in."""
+        ...
+
+    @property
+    def birth_year(self) -> int | None:
+        """The birth year, for census entries."""
+        ...
 
 
 class KioskRow(Base):
