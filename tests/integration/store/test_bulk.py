@@ -39,8 +39,8 @@ def online(link: str, ballot_id: str, selections: str = '["a"]', district: str |
 
 
 def participant(link: str, key: str) -> tuple[str, dict[str, str | int | None]]:
-    row = {"election_id": 1, "voter_key": key, "district": None, "channel": "online", "gender": "female"}
-    return link, row | {"age_group": "30-44"}
+    row: dict[str, str | int | None] = {"election_id": 1, "voter_key": key, "district": None, "channel": "online"}
+    return link, row | {"gender": "female", "age_group": "30-44"}
 
 
 async def test_the_election_and_voters_read_as_the_orm_reads_them(sessions):
