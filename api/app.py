@@ -33,7 +33,7 @@ from api.settings import Settings
 from api.voting.controllers import VotingController
 from ballots.context import Intake
 from ballots.ratelimit import FailureLimiter
-from ballots.store.engine import make_engine, make_reader, make_sessionmaker
+from ballots.store.engine import make_engine, make_sessionmaker
 from pbvote.errors import PbvoteError
 
 __all__ = ["create_app"]
@@ -59,9 +59,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         raise ValueError("the server needs a secret: set PBVOTE_SECRET (for example `openssl rand -hex 32`)")
     engine = make_engine(settings.database_url, null_pool=settings.null_pool)
     limiter = FailureLimiter(max_failures=settings.max_failures, window=settings.failure_window)
-    reader = make_reader(settings.database_url)
-    readers = make_sessionmaker(reader) if reader is not None else None
-    intake = Intake(make_sessionmaker(engine), secret.encode("utf-8"), limiter, readers)
+    intake = Intake(make_sessionmaker(engine), secret.encode("utf-8"), limiter)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -69,8 +67,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             yield
         finally:
             await engine.dispose()
-            if reader is not None:
-                await reader.dispose()
 
     app = Litestar(
         route_handlers=[

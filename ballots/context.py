@@ -28,8 +28,6 @@ class Intake:
         sessions: makes database sessions.
         secret: the server's secret, the key of every keyed hash (roll entries, voter links).
         limiter: failed credential attempts per credential and per kiosk.
-        readers: sessions on a read-only connection (SQLite: `ballots.store.engine.make_reader`), where batches of
-            ballots read their voters while the batch before commits; `None`: they read in their transaction.
         ballot_writes: groups the commits of concurrent online ballots (one per server and database).
         key_locks: the idempotency keys of the requests in flight, one request at a time per key.
     """
@@ -37,14 +35,13 @@ class Intake:
     sessions: async_sessionmaker[AsyncSession]
     secret: bytes
     limiter: FailureLimiter
-    readers: async_sessionmaker[AsyncSession] | None = None
     _elections: dict[tuple[int, str], Election] = field(default_factory=dict)
     ballot_writes: GroupCommit = field(init=False)
     key_locks: KeyLocks = field(init=False, default_factory=KeyLocks)
 
     def __post_init__(self) -> None:
         """Make the ballot group committer over the same sessions."""
-        object.__setattr__(self, "ballot_writes", GroupCommit(self.sessions, readers=self.readers))
+        object.__setattr__(self, "ballot_writes", GroupCommit(self.sessions))
 
     def knows(self, row: ElectionRow) -> bool:
         """Whether the definition of this frozen election is parsed already (`election` needs no `definition`)."""

@@ -138,33 +138,6 @@ class _Checked:
     body: dict[str, JsonValue]
 
 
-@dataclass(frozen=True, slots=True)
-class _Read:
-    """What a batch read of one election, before its transaction (`read_many`) or inside it.
-
-    Read before the transaction (on SQLite, on a read-only connection while the previous batch commits), it holds
-    only what cannot change while the election stays in the status read: a roll and a definition are frozen from
-    opening. The transaction reads the status again and reads it all again if the status changed.
-    """
-
-    answered: dict[str, IdempotencyRow]
-    hashes: list[str]  # the keyed credential hash of each submission, in order
-    found: tuple[ElectionRow, Mapping[str, RollEntry]] | None
-
-    @property
-    def status(self) -> str | None:
-        """The election's status as read (`None`: no such election)."""
-        return self.found[0].status if self.found is not None else None
-
-
-def _by_election(items: Sequence[_Submission]) -> dict[int, list[tuple[int, _Submission]]]:
-    """The submissions of each election, with their positions in the batch, in order."""
-    groups: dict[int, list[tuple[int, _Submission]]] = {}
-    for index, item in enumerate(items):
-        groups.setdefault(item.election_id, []).append((index, item))
-    return groups
-
-
 class _OnlineBallots:
     """The batcher of online ballots (`ballots.store.group_commit.Batcher`): a batch costs a few statements in all.
 
@@ -192,42 +165,18 @@ class _OnlineBallots:
 
         return store
 
-    async def read_many(self, session: AsyncSession, items: Sequence[_Submission]) -> dict[int, _Read]:
-        """What the batch reads before its transaction, per election (see `_Read`)."""
-        reads = {}
-        for election_id, group in _by_election(items).items():
-            reads[election_id] = await self._read(session, election_id, [item for _, item in group])
-        return reads
+    async def run_many(self, session: AsyncSession, items: Sequence[_Submission]) -> list[Outcome[Answer]]:
+        """Every submission's outcome, as if each were alone (see the class)."""
+        return await self._run(session, items, alone=False)
 
-    async def run_many(
-        self, session: AsyncSession, items: Sequence[_Submission], read: object = None
-    ) -> list[Outcome[Answer]]:
-        """Every submission's outcome, as if each were alone (see the class); `read` from `read_many`, if it ran."""
-        return await self._run(session, items, alone=False, reads=read if isinstance(read, dict) else {})
-
-    async def _run(
-        self,
-        session: AsyncSession,
-        items: Sequence[_Submission],
-        *,
-        alone: bool,
-        reads: Mapping[int, _Read] | None = None,
-    ) -> list[Outcome[Answer]]:
+    async def _run(self, session: AsyncSession, items: Sequence[_Submission], *, alone: bool) -> list[Outcome[Answer]]:
         outcomes: list[Outcome[Answer] | None] = [None] * len(items)
-        for election_id, group in _by_election(items).items():
-            read = (reads or {}).get(election_id)
-            await self._run_election(session, election_id, group, outcomes, alone=alone, read=read)
+        by_election: dict[int, list[int]] = {}
+        for index, item in enumerate(items):
+            by_election.setdefault(item.election_id, []).append(index)
+        for election_id, indexes in by_election.items():
+            await self._run_election(session, election_id, [(i, items[i]) for i in indexes], outcomes, alone=alone)
         return [outcome if outcome is not None else Outcome(again=True) for outcome in outcomes]
-
-    @staticmethod
-    async def _read(session: AsyncSession, election_id: int, items: Sequence[_Submission]) -> _Read:
-        """The keys answered before, the election and the voters of `items` (one election's)."""
-        answered = await bulk.find_idempotents(session, election_id, [i.key for i in items if i.key is not None])
-        hashes = [item.credential.hashed(item.intake.secret, election_id) for item in items]
-        found = await bulk.election_and_voters(session, election_id, hashes)
-        if found is not None and found[0].status == "open" and not items[0].intake.knows(found[0]):
-            found[0].definition = await bulk.election_definition(session, election_id)  # once per election and server
-        return _Read(answered, hashes, found)
 
     async def _run_election(
         self,
@@ -237,31 +186,22 @@ class _OnlineBallots:
         outcomes: list[Outcome[Answer] | None],
         *,
         alone: bool,
-        read: _Read | None,
     ) -> None:
         # the lock first, alone in its statement: the status is read by a later statement, whose snapshot is taken
         # once the lock is held, so a close that committed before is seen
         await repo.lock_election(session, election_id, shared=True)
-        # read before the transaction as open, the INSERT stores only while it is still open (`_insert` confirms)
-        confirm = read is not None and read.status == "open"
-        if (
-            read is None
-            or read.found is None
-            or (not confirm and await bulk.election_status(session, election_id) != read.status)
-        ):
-            # nothing read before, or the election was not found or changed state since (it opened: its roll read
-            # then may have changed): read it all here, inside the transaction
-            read = await self._read(session, election_id, [item for _, item in items])
-            confirm = False
-        hashes = {index: hashed for (index, _), hashed in zip(items, read.hashes, strict=True)}
-        if read.answered:
-            items = self._replay_answered(items, read.answered, outcomes)
-        found = read.found
+        answered = await bulk.find_idempotents(session, election_id, [i.key for _, i in items if i.key is not None])
+        if answered:
+            items = self._replay_answered(items, answered, outcomes)
+        hashes = {index: item.credential.hashed(item.intake.secret, election_id) for index, item in items}
+        found = await bulk.election_and_voters(session, election_id, list(hashes.values()))
         if found is None:
             for index, _ in items:
                 outcomes[index] = Outcome(error=NotFound(f"election {election_id} does not exist"))
             return
         row, voters = found
+        if items and row.status == "open" and not items[0][1].intake.knows(row):
+            row.definition = await bulk.election_definition(session, row.id)  # once per election and server: then kept
         checked: list[_Checked] = []
         links: set[str] = set()
         keys: set[str] = set()
@@ -284,7 +224,7 @@ class _OnlineBallots:
         if alone:
             await self._insert_alone(session, row, checked, outcomes)
         else:
-            await self._insert(session, row, checked, outcomes, confirm=confirm)
+            await self._insert(session, row, checked, outcomes)
 
     @staticmethod
     def _replay_answered(
@@ -317,19 +257,9 @@ class _OnlineBallots:
         return _Checked(index, item, voter, values, body)
 
     async def _insert(
-        self,
-        session: AsyncSession,
-        row: ElectionRow,
-        checked: list[_Checked],
-        outcomes: list[Outcome[Answer] | None],
-        *,
-        confirm: bool,
+        self, session: AsyncSession, row: ElectionRow, checked: list[_Checked], outcomes: list[Outcome[Answer] | None]
     ) -> None:
-        """Insert the checked ballots with their keys and participation: one statement (on SQLite one per table).
-
-        `confirm`: the status was read before the transaction; if a ballot was not stored, the election may have
-        closed since (the INSERT stores nothing then), which is read here and answered for every ballot.
-        """
+        """Insert the checked ballots with their keys and participation: one statement (on SQLite one per table)."""
         keyed = [
             (str(c.values.voter_link), c.submission.key, c.submission.digest, canonical_json(c.body))
             for c in checked
@@ -347,16 +277,6 @@ class _OnlineBallots:
             participants=participants,
             replace=row.allow_revote,
         )
-        if confirm and len(stored) < len(checked):
-            status = await bulk.election_status(session, row.id)
-            if status != "open":
-                row.status = str(status)
-                for ready in checked:
-                    try:
-                        check_open(row)
-                    except InvalidBallot as exc:
-                        outcomes[ready.index] = Outcome(error=exc)
-                return
         await self._answer(session, row, checked, stored, outcomes)
 
     async def _insert_alone(

@@ -29,7 +29,6 @@ __all__ = [
     "Voter",
     "election_and_voters",
     "election_definition",
-    "election_status",
     "find_idempotents",
     "insert_ballots",
     "insert_idempotents",
@@ -165,20 +164,6 @@ async def election_and_voters(
     return election, voters
 
 
-async def election_status(session: AsyncSession, election_id: int) -> str | None:
-    """The election's status (`None`: no such election), read again inside a batch's transaction."""
-    if session.get_bind().dialect.name == "sqlite":
-        rows: Sequence[Sequence[Any]] = await _sqlite_rows(session, _SQLITE_STATUS, {"id": election_id})
-    else:
-        connection = await session.connection()
-        rows = (await connection.execute(_STATUS, {"id": election_id})).all()
-    return str(rows[0][0]) if rows else None
-
-
-_STATUS = select(_ELECTIONS.c.status).where(_ELECTIONS.c.id == bindparam("id"))
-_SQLITE_STATUS = "SELECT status FROM elections WHERE id = :id"
-
-
 async def election_definition(session: AsyncSession, election_id: int) -> str:
     """An election's definition (canonical JSON), for a row read without it (`election_and_voters`)."""
     definition: str = (
@@ -270,12 +255,10 @@ async def insert_online_ballots(
     `keys` are claimed, and `participants` (voter link, `ParticipationRow` columns) recorded, only for the voters
     whose ballot was stored. A key is inserted without `ON CONFLICT`: a key claimed by a concurrent transaction fails
     the statement (a unique violation), and with it the caller's transaction. Rows are written ballots first, then
-    keys (sorted), then participation, as on every other path. Nothing is stored unless the election is open, as
-    read by the statement itself (a batch that read the status before its transaction relies on it).
+    keys (sorted), then participation, as on every other path.
 
     Returns:
-        The voter links whose ballot was stored; a voter missing from it already has a row, left as it was (or the
-        election is not open: then none is stored).
+        The voter links whose ballot was stored; a voter missing from it already has a row, left as it was.
     """
     if not ballots:
         return set()
@@ -297,7 +280,6 @@ WITH stored AS (
         CAST(:links AS text[]), CAST(:ballot_ids AS text[]), CAST(:districts AS text[]),
         CAST(:selections AS text[]), CAST(:points AS text[])
     ) WITH ORDINALITY AS b(voter_link, ballot_id, district, selections, points, n)
-    WHERE (SELECT status FROM elections WHERE id = :election_id) = 'open'
     ORDER BY b.n
     {on_conflict}
     RETURNING voter_link
@@ -371,13 +353,13 @@ async def _insert_online_postgresql(
 
 
 # SQLite has no data-modifying CTEs: three statements, each over one JSON array (`json_each`), on the driver's
-# connection. A WHERE clause keeps SQLite's parser from reading the upsert's ON as a join's ("WHERE true").
+# connection. "WHERE true" keeps SQLite's parser from reading the upsert's ON as a join's.
 _SQLITE_BALLOTS_SQL = """
 INSERT INTO ballots (election_id, voter_link, ballot_id, channel, status, district, selections, points)
 SELECT :election_id, json_extract(b.value, '$[0]'), json_extract(b.value, '$[1]'), 'online', 'counted',
        json_extract(b.value, '$[2]'), json_extract(b.value, '$[3]'), json_extract(b.value, '$[4]')
 FROM json_each(:rows) AS b
-WHERE (SELECT status FROM elections WHERE id = :election_id) = 'open'
+WHERE true
 ORDER BY b.key
 {on_conflict}
 RETURNING voter_link

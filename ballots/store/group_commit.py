@@ -63,17 +63,9 @@ class Outcome(Generic[T]):
 class Batcher(Protocol[I_contra, T]):
     """Handles many items of one kind in one transaction."""
 
-    async def read_many(self, session: AsyncSession, items: Sequence[I_contra]) -> object:
-        """What the items need read before their transaction, on a read-only session of its own (see `GroupCommit`).
-
-        It must hold only what `run_many` can check is still true inside the transaction.
-        """
-        ...
-
-    async def run_many(self, session: AsyncSession, items: Sequence[I_contra], read: object = None) -> list[Outcome[T]]:
+    async def run_many(self, session: AsyncSession, items: Sequence[I_contra]) -> list[Outcome[T]]:
         """One outcome per item, in order; the statements run on `session`, which never commits.
 
-        `read` is what `read_many` returned, or `None` when nothing was read before (then `run_many` reads it all).
         An item's writes must be in the session only if its outcome is a value: an error or `again` leaves none.
         """
         ...
@@ -87,7 +79,7 @@ DEFAULT_MAX_BATCH = 64
 ALONE_ATTEMPTS = 3
 RETRIED_STATES = frozenset({"40P01", "40001"})
 """PostgreSQL's deadlock and serialization failures: the transaction was rolled back and may simply run again."""
-CONCURRENT_BATCHES = 2
+POSTGRESQL_CONCURRENT_BATCHES = 2
 
 
 @dataclass(slots=True, eq=False)
@@ -114,28 +106,23 @@ class GroupCommit:
 
     Args:
         sessions: the store's session factory (bound to its engine).
-        readers: sessions on a read-only connection of their own (SQLite: `engine.make_reader`), on which each
-            batch's batchers read first (`Batcher.read_many`), outside the transaction; `None`: they read inside it.
         max_batch: the most works in one transaction (bounds the wait of the first in the batch).
-        max_concurrent: the most batches running at once; default 2, or 1 on SQLite without `readers`.
+        max_concurrent: the most batches running at once; default 1 on SQLite, 2 on other databases.
     """
 
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
         *,
-        readers: async_sessionmaker[AsyncSession] | None = None,
         max_batch: int = DEFAULT_MAX_BATCH,
         max_concurrent: int | None = None,
     ) -> None:
         if max_batch < 1:
             raise ValueError(f"max_batch must be at least 1, not {max_batch}")
         self._sessions = sessions
-        self._readers = readers
         self._max_batch = max_batch
         if max_concurrent is None:
-            alone = self._engine().dialect.name == "sqlite" and readers is None
-            max_concurrent = 1 if alone else CONCURRENT_BATCHES
+            max_concurrent = 1 if self._engine().dialect.name == "sqlite" else POSTGRESQL_CONCURRENT_BATCHES
         if max_concurrent < 1:
             raise ValueError(f"max_concurrent must be at least 1, not {max_concurrent}")
         self._max_concurrent = max_concurrent
@@ -144,8 +131,6 @@ class GroupCommit:
         self._busy = 0  # drainers running a batch
         self._warm: list[AsyncConnection] = []  # connections parked by drainers that ended while others ran
         self._drainers: set[asyncio.Task[None]] = set()  # strong references to the running drainer tasks
-        # with readers, one drainer at a time takes a batch and reads for it, until it starts writing (`_Turn`)
-        self._gathering = asyncio.Lock() if readers is not None else None
 
     async def run(self, work: Work[T]) -> T:
         """Run `work` in a transaction, possibly shared, and return its value once that transaction committed.
@@ -179,30 +164,24 @@ class GroupCommit:
     async def _drain(self) -> None:
         engine = self._engine()
         held = _HeldConnection(engine, self._warm, keep=engine.dialect.name != "sqlite")
-        turn = _Turn(self._gathering)
         try:
             await asyncio.sleep(0)  # requests scheduled in the same loop turn join the first batch
-            while True:
-                await turn.take()
-                if not self._queue:
-                    break
+            while self._queue:
                 self._busy += 1
                 try:
-                    await self._drain_batch(held, turn)
+                    await self._drain_batch(held)
                 finally:
                     self._busy -= 1
-                    turn.hand_over()
         finally:
-            turn.hand_over()
             self._draining -= 1  # before any await: the queue was found empty in this loop step
             await held.drop()
 
-    async def _drain_batch(self, held: _HeldConnection, turn: _Turn) -> None:
+    async def _drain_batch(self, held: _HeldConnection) -> None:
         count = min(len(self._queue), self._max_batch)
         batch = [self._queue.popleft() for _ in range(count)]
         batch = [p for p in batch if not p.future.done()]  # callers cancelled before their turn write nothing
         try:
-            await self._run_batch(batch, held, turn)
+            await self._run_batch(batch, held)
         except BaseException as exc:
             for pending in batch:
                 if not pending.future.done():
@@ -216,23 +195,20 @@ class GroupCommit:
         """
         await held.settle(more=bool(self._queue), others_busy=self._busy > 1)
 
-    async def _run_batch(self, batch: list[_Pending[Any]], held: _HeldConnection, turn: _Turn) -> None:
+    async def _run_batch(self, batch: list[_Pending[Any]], held: _HeldConnection) -> None:
         if len(batch) == 1:
-            await self._run_alone(batch[0], held, turn)
+            await self._run_alone(batch[0], held)
             return
         works = [p for p in batch if p.batcher is None]
         groups: dict[int, list[_Pending[Any]]] = {}
         for pending in batch:
             if pending.batcher is not None:
                 groups.setdefault(id(pending.batcher), []).append(pending)
-        reads = {key: await self._read(group) for key, group in groups.items()} if self._readers else {}
         try:
             connection = await held.connection()
-            turn.hand_over()  # the next batch may gather and read while this one writes
             async with connection.begin():
-                for key, group in groups.items():
-                    savepoint = len(groups) > 1 or bool(works)
-                    await self._run_group(connection, group, savepoint=savepoint, read=reads.get(key))
+                for group in groups.values():
+                    await self._run_group(connection, group, savepoint=len(groups) > 1 or bool(works))
                 for pending in works:
                     await self._run_in_savepoint(connection, pending)
         except SQLAlchemyError:
@@ -248,32 +224,18 @@ class GroupCommit:
             else:
                 pending.deliver()
 
-    async def _read(self, group: list[_Pending[Any]]) -> object:
-        """What one batcher's items read before the transaction; `None` if that failed (they read inside it)."""
-        batcher = group[0].batcher
-        assert batcher is not None  # noqa: S101 -- grouped by batcher
-        assert self._readers is not None  # noqa: S101 -- called only with readers
-        try:
-            async with self._readers() as session:
-                return await batcher.read_many(session, [p.item for p in group])
-        except SQLAlchemyError:
-            return None
-
-    async def _run_group(
-        self, connection: AsyncConnection, group: list[_Pending[Any]], *, savepoint: bool, read: object = None
-    ) -> None:
+    async def _run_group(self, connection: AsyncConnection, group: list[_Pending[Any]], *, savepoint: bool) -> None:
         """The items of one batcher, in a SAVEPOINT when they share the transaction with other works."""
         batcher = group[0].batcher
         assert batcher is not None  # noqa: S101 -- grouped by batcher
         mode = "create_savepoint" if savepoint else "rollback_only"
         session = self._sessions(bind=connection, join_transaction_mode=mode)
-        items = [p.item for p in group]
         try:
             if savepoint:
                 async with session.begin():  # a SAVEPOINT, in this join mode
-                    outcomes = await batcher.run_many(session, items, read)
+                    outcomes = await batcher.run_many(session, [p.item for p in group])
             else:
-                outcomes = await batcher.run_many(session, items, read)
+                outcomes = await batcher.run_many(session, [p.item for p in group])
         except SQLAlchemyError:
             if not savepoint:
                 raise  # the transaction is broken: every work of the batch runs alone
@@ -295,14 +257,12 @@ class GroupCommit:
         finally:
             await session.close()
 
-    async def _run_alone(self, pending: _Pending[Any], held: _HeldConnection, turn: _Turn | None = None) -> None:
+    async def _run_alone(self, pending: _Pending[Any], held: _HeldConnection) -> None:
         """The work in its own transaction, on the drainer's connection if it keeps one (else one from the pool)."""
         for attempt in range(1, ALONE_ATTEMPTS + 1):
             pending.value, pending.error = None, None
             try:
                 connection = await held.connection()
-                if turn is not None:
-                    turn.hand_over()
                 async with self._sessions(bind=connection) as session, session.begin():
                     pending.value = await pending.work(session)
             except DBAPIError as exc:
@@ -324,31 +284,6 @@ class GroupCommit:
         if not isinstance(bind, AsyncEngine):
             raise TypeError("GroupCommit needs a session factory bound to an AsyncEngine")
         return bind
-
-
-class _Turn:
-    """A drainer's turn to take the next batch from the queue and read for it (`Batcher.read_many`).
-
-    With readers, one drainer at a time has it, from taking its batch until it has the connection it writes on: the
-    next drainer then takes the requests queued meanwhile and reads for them while this batch writes and commits.
-    Without readers (no lock) every drainer has it at once.
-    """
-
-    def __init__(self, lock: asyncio.Lock | None) -> None:
-        self._lock = lock
-        self._held = False
-
-    async def take(self) -> None:
-        """Wait for the turn."""
-        if self._lock is not None:
-            await self._lock.acquire()
-            self._held = True
-
-    def hand_over(self) -> None:
-        """Give the turn to the next drainer, if this one has it (any number of times)."""
-        if self._held and self._lock is not None:
-            self._held = False
-            self._lock.release()
 
 
 class _HeldConnection:

@@ -184,15 +184,12 @@ async def count_statements(intake) -> list[int]:
     def trace(connection: Any) -> Awaitable[None]:
         return connection.set_trace_callback(on_execute)
 
-    engines = [engine] + ([intake.readers.kw["bind"]] if intake.readers is not None else [])
-    for each in engines:  # the writer's and the reader's connections, on SQLite one each, opened already or not
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: object) -> None:
+        dbapi_connection.run_async(trace)
 
-        @event.listens_for(each.sync_engine, "connect")
-        def _on_connect(dbapi_connection: Any, _record: object) -> None:
-            dbapi_connection.run_async(trace)
-
-        async with each.connect() as connection:
-            await (await connection.get_raw_connection()).driver_connection.set_trace_callback(on_execute)
+    async with engine.connect() as connection:  # the pooled connection, already open
+        await (await connection.get_raw_connection()).driver_connection.set_trace_callback(on_execute)
     return statements
 
 
@@ -211,9 +208,8 @@ async def test_a_batch_costs_the_same_statements_for_five_ballots_or_forty(clien
         counts.append(statements[0])
     # PostgreSQL, per batch: the lock, the election's status with every voter (IN), its definition (read in the
     # election's first batch only), one INSERT of the ballots with their participation: 4; then `stored`: 1.
-    # SQLite, per batch: on the reader, the election with every voter and the definition (first batch); on the
-    # writer, BEGIN IMMEDIATE, the ballots' INSERT (which reads the status again), the participation's INSERT,
-    # COMMIT: 6; then `stored`: BEGIN IMMEDIATE, its SELECT, COMMIT: 3
+    # SQLite: BEGIN IMMEDIATE, the status with every voter, the definition, the ballots' INSERT, the participation's
+    # INSERT, COMMIT: 6; then `stored`: BEGIN IMMEDIATE, its SELECT, COMMIT: 3
     assert counts[0] == counts[1] == (9 if intake.sessions.kw["bind"].dialect.name == "sqlite" else 5)
 
 

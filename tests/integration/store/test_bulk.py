@@ -148,25 +148,3 @@ async def test_a_key_claimed_before_fails_the_statement_as_sqlalchemy_reports_it
         assert (await session.execute(select(BallotRow.id))).all() == []
         assert (await session.execute(select(IdempotencyRow.key))).scalars().all() == ["taken"]
         assert (await session.execute(select(ParticipationRow.voter_key))).all() == []
-
-
-async def test_nothing_is_stored_once_the_election_is_not_open(sessions):
-    # a batch that read the status before its transaction relies on the INSERT reading it again
-    async with sessions.begin() as session:
-        await session.execute(text("UPDATE elections SET status = 'closed' WHERE id = 1"))
-    async with sessions.begin() as session:
-        stored = await bulk.insert_online_ballots(
-            session,
-            1,
-            [online("L1", "B1")],
-            keys=[("L1", "k1", "d", "{}")],
-            participants=[participant("L1", "p1")],
-            replace=True,
-        )
-        assert await bulk.election_status(session, 1) == "closed"
-        assert await bulk.election_status(session, 2) is None
-    assert stored == set()
-    async with sessions.begin() as session:
-        assert (await session.execute(select(BallotRow.id))).all() == []
-        assert (await session.execute(select(IdempotencyRow.key))).all() == []
-        assert (await session.execute(select(ParticipationRow.voter_key))).all() == []
