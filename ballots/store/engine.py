@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry, NullPool
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool, PoolResetState
 
 __all__ = ["DEFAULT_URL", "make_engine", "make_sessionmaker"]
 
@@ -33,13 +35,21 @@ def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Asy
     if is_sqlite:
         # SQLite has one writer at a time. One pooled connection makes concurrent requests wait their turn in the
         # pool's async queue, in order, instead of in SQLite's busy handler, which sleeps and retries.
-        kwargs.update(connect_args={"timeout": _SQLITE_BUSY_SECONDS}, pool_size=1, max_overflow=0, pool_timeout=60)
+        kwargs.update(
+            connect_args={"timeout": _SQLITE_BUSY_SECONDS},
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
+            pool_reset_on_return=None,  # `_reset_only_in_transaction` instead
+        )
     else:
         # a pooled connection that died with its server (restart, immediate shutdown) is replaced on checkout
         # instead of failing the request that drew it
         kwargs["pool_pre_ping"] = True
     if null_pool:
         kwargs = {"echo": echo, "poolclass": NullPool, "connect_args": kwargs.get("connect_args", {})}
+        if is_sqlite:
+            kwargs["pool_reset_on_return"] = None
     engine = create_async_engine(url, **kwargs)
     if is_sqlite:
         _configure_sqlite(engine)
@@ -61,7 +71,35 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:  # noqa: ANN401 -- SQLAlchemy's event passes a sync Connection
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # on the driver's connection, one hand-off to its thread (through SQLAlchemy's cursor: three)
+        _run_on_driver(connection.connection.dbapi_connection, "BEGIN IMMEDIATE")
+
+    _reset_only_in_transaction(engine)
+
+
+def _run_on_driver(dbapi_connection: Any, sql: str) -> None:  # noqa: ANN401 -- SQLAlchemy's aiosqlite adapter
+    """Run `sql` on aiosqlite's connection under SQLAlchemy's adapter, with the driver's errors as SQLAlchemy's."""
+    try:
+        dbapi_connection.run_async(lambda driver: driver.execute_fetchall(sql))
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, sqlite3.Error) from exc
+
+
+def _reset_only_in_transaction(engine: AsyncEngine) -> None:
+    """On return to the pool, roll back only a connection still in a transaction (SQLite knows; no hand-off).
+
+    The pool's default rolls back every connection returned, one hand-off to aiosqlite's thread each time, even
+    after a commit (a batch of ballots answers only once its connection is back). Installed with
+    `pool_reset_on_return=None`, SQLAlchemy's documented way to customize the reset.
+    """
+
+    @event.listens_for(engine.sync_engine.pool, "reset")
+    def _on_reset(dbapi_connection: Any, _record: ConnectionPoolEntry, state: PoolResetState) -> None:  # noqa: ANN401 -- the adapter
+        if not state.asyncio_safe:
+            return  # garbage-collected outside the event loop: SQLAlchemy closes it instead
+        driver = dbapi_connection.driver_connection
+        if driver is not None and driver.in_transaction:
+            dbapi_connection.rollback()
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
