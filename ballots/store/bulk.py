@@ -11,6 +11,7 @@ whatever the batch size), on SQLite in three.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
@@ -108,6 +109,31 @@ class _ResultTypes:
 
 
 _SQLITE_ELECTION_TYPES = _ResultTypes(_ELECTION_COLUMNS, len(_ELECTION_COLUMNS))
+
+
+async def _sqlite_many(
+    session: AsyncSession, statements: Sequence[tuple[str, Mapping[str, Any]]]
+) -> list[list[tuple[Any, ...]]]:
+    """Run statements in order on the session's SQLite connection, all handed to its thread at once (one wait).
+
+    aiosqlite runs what it is handed one after the other, in order, on its one thread. Each statement runs even if
+    one before failed (the caller's transaction is then rolled back); the first failure is raised after all ran,
+    as SQLAlchemy's (`DBAPIError` and its subclasses).
+    """
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    if driver is None:
+        raise RuntimeError("the session's connection is closed")
+    # gather starts the calls in order, each handing its statement to the thread before the next starts
+    results = await asyncio.gather(
+        *(driver.execute_fetchall(sql, parameters) for sql, parameters in statements), return_exceptions=True
+    )
+    for (sql, parameters), result in zip(statements, results, strict=True):
+        if isinstance(result, sqlite3.Error):
+            raise DBAPIError.instance(sql, dict(parameters), result, sqlite3.Error) from result
+        if isinstance(result, BaseException):
+            raise result
+    return [[tuple(row) for row in result] for result in results if not isinstance(result, BaseException)]
 
 
 async def _sqlite_rows(session: AsyncSession, sql: str, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -376,21 +402,25 @@ _SQLITE_ONLINE_BALLOTS = {
     )
     for replace in (False, True)
 }
-_SQLITE_KEYS_SQL = """
+# keys and participation only of the ballots this batch stored: those whose new ballot_id is in the table now (a
+# ballot_id is a fresh hash; a re-vote writes it into the voter's row), so both statements can go with the ballots'
+_STORED = "EXISTS (SELECT 1 FROM ballots WHERE ballots.ballot_id = json_extract({row}.value, '$[0]'))"
+_SQLITE_KEYS_SQL = f"""
 INSERT INTO idempotency_keys (election_id, key, request_digest, status_code, body)
-SELECT :election_id, json_extract(k.value, '$[0]'), json_extract(k.value, '$[1]'), 201, json_extract(k.value, '$[2]')
+SELECT :election_id, json_extract(k.value, '$[1]'), json_extract(k.value, '$[2]'), 201, json_extract(k.value, '$[3]')
 FROM json_each(:rows) AS k
+WHERE {_STORED.format(row="k")}
 ORDER BY k.key
-"""
-_SQLITE_PARTICIPATION_SQL = """
+"""  # noqa: S608 -- built from constants, no input
+_SQLITE_PARTICIPATION_SQL = f"""
 INSERT INTO participation (election_id, voter_key, district, channel, gender, age_group)
-SELECT :election_id, json_extract(p.value, '$[0]'), json_extract(p.value, '$[1]'), 'online',
-       json_extract(p.value, '$[2]'), json_extract(p.value, '$[3]')
+SELECT :election_id, json_extract(p.value, '$[1]'), json_extract(p.value, '$[2]'), 'online',
+       json_extract(p.value, '$[3]'), json_extract(p.value, '$[4]')
 FROM json_each(:rows) AS p
-WHERE true
+WHERE {_STORED.format(row="p")}
 ORDER BY p.key
 ON CONFLICT (election_id, voter_key) DO NOTHING
-"""
+"""  # noqa: S608 -- built from constants, no input
 
 
 async def _insert_online_sqlite(
@@ -404,19 +434,17 @@ async def _insert_online_sqlite(
 ) -> set[str]:
     if any(row["channel"] != "online" for _, row in participants):
         raise ValueError("insert_online_ballots records online participation only")
+    ballot_ids = {b.voter_link: b.ballot_id for b in ballots}
     rows = json.dumps([[b.voter_link, b.ballot_id, b.district, b.selections, b.points] for b in ballots])
-    returned = await _sqlite_rows(session, _SQLITE_ONLINE_BALLOTS[replace], {"election_id": election_id, "rows": rows})
-    stored = {link for (link,) in returned if link is not None}
-    claimed = [[key, digest, body] for link, key, digest, body in keys if link in stored]
-    if claimed:
-        await _sqlite_rows(session, _SQLITE_KEYS_SQL, {"election_id": election_id, "rows": json.dumps(claimed)})
-    recorded = [
-        [row["voter_key"], row["district"], row["gender"], row["age_group"]]
-        for link, row in participants
-        if link in stored
-    ]
-    if recorded:
-        await _sqlite_rows(
-            session, _SQLITE_PARTICIPATION_SQL, {"election_id": election_id, "rows": json.dumps(recorded)}
-        )
-    return stored
+    statements = [(_SQLITE_ONLINE_BALLOTS[replace], {"election_id": election_id, "rows": rows})]
+    if keys:
+        claimed = [[ballot_ids[link], key, digest, body] for link, key, digest, body in keys]
+        statements.append((_SQLITE_KEYS_SQL, {"election_id": election_id, "rows": json.dumps(claimed)}))
+    if participants:
+        recorded = [
+            [ballot_ids[link], row["voter_key"], row["district"], row["gender"], row["age_group"]]
+            for link, row in participants
+        ]
+        statements.append((_SQLITE_PARTICIPATION_SQL, {"election_id": election_id, "rows": json.dumps(recorded)}))
+    returned, *_ = await _sqlite_many(session, statements)
+    return {link for (link,) in returned if link is not None}
