@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ballots.store.engine import take_pending_begin
 from ballots.store.models import BallotRow, ElectionRow, IdempotencyRow, ParticipationRow, VoterRow
 from ballots.store.repository import REVOTE_COLUMNS, BallotValues, ballot_insert, insert_statement, revote_replaces
 
@@ -121,9 +122,12 @@ async def _sqlite_many(
     as SQLAlchemy's (`DBAPIError` and its subclasses).
     """
     connection = await session.connection()
-    driver = (await connection.get_raw_connection()).driver_connection
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
     if driver is None:
         raise RuntimeError("the session's connection is closed")
+    if take_pending_begin(raw):  # on its own: a statement after a failed BEGIN would run outside the transaction
+        await _sqlite_many(session, [("BEGIN IMMEDIATE", {})])
     # gather starts the calls in order, each handing its statement to the thread before the next starts
     results = await asyncio.gather(
         *(driver.execute_fetchall(sql, parameters) for sql, parameters in statements), return_exceptions=True
@@ -136,22 +140,19 @@ async def _sqlite_many(
     return [[tuple(row) for row in result] for result in results if not isinstance(result, BaseException)]
 
 
-async def _sqlite_rows(session: AsyncSession, sql: str, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """Run one statement on the session's SQLite connection, in its transaction, with one hand-off to its thread.
+async def _sqlite_read(session: AsyncSession, sql: str, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """Run one read on the session's SQLite connection, in its transaction, with one wait for aiosqlite's thread.
 
     SQLAlchemy's aiosqlite adapter makes four hand-offs of a statement (the cursor, the execute, the fetch and the
-    close), each of which waits for a turn of the event loop; aiosqlite's own `execute_fetchall` makes one. The
-    driver's errors come as SQLAlchemy's (`DBAPIError` and its subclasses), as through the session.
+    close), each of which waits for a turn of the event loop; aiosqlite's own `execute_fetchall` makes one, and a
+    transaction's BEGIN IMMEDIATE still to send goes with it (a read, so a BEGIN that failed leaves nothing
+    written). The driver's errors come as SQLAlchemy's (`DBAPIError` and its subclasses), as through the session.
     """
     connection = await session.connection()
-    driver = (await connection.get_raw_connection()).driver_connection
-    if driver is None:
-        raise RuntimeError("the session's connection is closed")
-    try:
-        rows = await driver.execute_fetchall(sql, parameters)
-    except sqlite3.Error as exc:
-        raise DBAPIError.instance(sql, dict(parameters), exc, sqlite3.Error) from exc
-    return [tuple(row) for row in rows]
+    raw = await connection.get_raw_connection()
+    statements: list[tuple[str, Mapping[str, Any]]] = [("BEGIN IMMEDIATE", {})] if take_pending_begin(raw) else []
+    *_, rows = await _sqlite_many(session, [*statements, (sql, parameters)])
+    return rows
 
 
 async def election_and_voters(
@@ -168,7 +169,7 @@ async def election_and_voters(
     """
     wanted = sorted(set(hashes))
     if session.get_bind().dialect.name == "sqlite":
-        rows: Sequence[Sequence[Any]] = await _sqlite_rows(
+        rows: Sequence[Sequence[Any]] = await _sqlite_read(
             session, _SQLITE_ELECTION_AND_VOTERS, {"election_id": election_id, "hashes": json.dumps(wanted)}
         )
         rows = [_SQLITE_ELECTION_TYPES.apply(session, row) for row in rows]

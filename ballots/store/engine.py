@@ -9,9 +9,9 @@ from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import ConnectionPoolEntry, NullPool, PoolResetState
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool, PoolProxiedConnection, PoolResetState
 
-__all__ = ["DEFAULT_URL", "make_engine", "make_sessionmaker"]
+__all__ = ["DEFAULT_URL", "make_engine", "make_sessionmaker", "take_pending_begin"]
 
 DEFAULT_URL = "sqlite+aiosqlite:///pbvote.db"
 _SQLITE_BUSY_SECONDS = 30
@@ -69,12 +69,36 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
+    # BEGIN IMMEDIATE goes with the transaction's first statement: through SQLAlchemy, just before it, on the
+    # driver (one hand-off to aiosqlite's thread; through SQLAlchemy's cursor, three); on the driver's connection
+    # (`take_pending_begin`), handed to the thread with it (no wait of its own)
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:  # noqa: ANN401 -- SQLAlchemy's event passes a sync Connection
-        # on the driver's connection, one hand-off to its thread (through SQLAlchemy's cursor: three)
-        _run_on_driver(connection.connection.dbapi_connection, "BEGIN IMMEDIATE")
+        connection.connection.info[_PENDING_BEGIN] = True
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _before_execute(connection: Any, *_args: object) -> None:  # noqa: ANN401 -- a sync Connection
+        if connection.connection.info.pop(_PENDING_BEGIN, False):
+            _run_on_driver(connection.connection.dbapi_connection, "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine.sync_engine, "commit")
+    @event.listens_for(engine.sync_engine, "rollback")
+    def _on_end(connection: Any) -> None:  # noqa: ANN401 -- a sync Connection
+        connection.connection.info.pop(_PENDING_BEGIN, None)  # a transaction that ran no statement
 
     _reset_only_in_transaction(engine)
+
+
+_PENDING_BEGIN = "pbvote.pending_begin"
+
+
+def take_pending_begin(connection: PoolProxiedConnection) -> bool:
+    """Whether this SQLite connection's transaction has not yet sent its BEGIN IMMEDIATE; the caller now sends it.
+
+    For statements run on the driver's connection, past SQLAlchemy's events: the caller hands BEGIN IMMEDIATE to
+    aiosqlite's thread first, with its own statement after it.
+    """
+    return bool(connection.info.pop(_PENDING_BEGIN, False))
 
 
 def _run_on_driver(dbapi_connection: Any, sql: str) -> None:  # noqa: ANN401 -- SQLAlchemy's aiosqlite adapter
@@ -94,7 +118,8 @@ def _reset_only_in_transaction(engine: AsyncEngine) -> None:
     """
 
     @event.listens_for(engine.sync_engine.pool, "reset")
-    def _on_reset(dbapi_connection: Any, _record: ConnectionPoolEntry, state: PoolResetState) -> None:  # noqa: ANN401 -- the adapter
+    def _on_reset(dbapi_connection: Any, record: ConnectionPoolEntry, state: PoolResetState) -> None:  # noqa: ANN401 -- the adapter
+        record.info.pop(_PENDING_BEGIN, None)
         if not state.asyncio_safe:
             return  # garbage-collected outside the event loop: SQLAlchemy closes it instead
         driver = dbapi_connection.driver_connection

@@ -6,9 +6,14 @@ and write is what the ORM reads and writes, and that their errors are SQLAlchemy
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from ballots.store import bulk
 from ballots.store.engine import make_engine, make_sessionmaker
@@ -148,3 +153,57 @@ async def test_a_key_claimed_before_fails_the_statement_as_sqlalchemy_reports_it
         assert (await session.execute(select(BallotRow.id))).all() == []
         assert (await session.execute(select(IdempotencyRow.key))).scalars().all() == ["taken"]
         assert (await session.execute(select(ParticipationRow.voter_key))).all() == []
+
+
+async def in_transaction(session: AsyncSession) -> bool:
+    raw = await (await session.connection()).get_raw_connection()
+    return bool(raw.driver_connection.in_transaction)
+
+
+def write_lock_is_free(path: Path) -> bool:
+    """Whether another connection could start writing now (SQLite's one writer)."""
+    other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        return False
+    else:
+        other.execute("ROLLBACK")
+        return True
+    finally:
+        other.close()
+
+
+@pytest.fixture(name="sqlite_sessions")
+async def fx_sqlite_sessions(sqlite_template: Path, tmp_path: Path):
+    path = tmp_path / "pbvote.db"
+    shutil.copyfile(sqlite_template, path)
+    engine = make_engine(f"sqlite+aiosqlite:///{path}")
+    async with engine.begin() as connection:
+        await add_election(connection)
+    yield path, make_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def test_sqlite_transactions_take_the_write_lock_with_their_first_statement(sqlite_sessions):
+    path, sessions = sqlite_sessions
+    async with sessions.begin() as session:  # the first statement on the driver: BEGIN IMMEDIATE goes with it
+        assert await bulk.election_and_voters(session, 1, []) is not None
+        assert await in_transaction(session)
+        assert not write_lock_is_free(path)
+    assert write_lock_is_free(path)
+    async with sessions.begin() as session:  # the first statement through SQLAlchemy: BEGIN IMMEDIATE before it
+        await session.execute(select(ElectionRow.id))
+        assert await in_transaction(session)
+        assert not write_lock_is_free(path)
+    async with sessions.begin():  # no statement at all: nothing to begin, nothing held
+        pass
+    assert write_lock_is_free(path)
+    async with sessions.begin() as session:  # and the next transaction begins as any
+        await bulk.insert_online_ballots(session, 1, [online("L1", "B1")], keys=[], participants=[], replace=False)
+        assert not write_lock_is_free(path)
+        await session.rollback()
+    async with sessions.begin() as session:
+        assert (await session.execute(select(BallotRow.id))).all() == []
