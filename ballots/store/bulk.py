@@ -77,13 +77,15 @@ _ELECTION_AND_VOTERS = (
 )
 """One Core statement, built once: a batch reads plain rows, without the ORM's per-row objects."""
 
-# On SQLite the same lookup runs on the driver's connection (`_sqlite_rows`), the hashes as one JSON array
+# On SQLite the same lookup runs on the driver's connection (`_sqlite_read`), the hashes as one JSON array, the voters
+# as one JSON array in one row: each row SQLite returns costs aiosqlite's thread a wait for the interpreter's lock,
+# which the busy event loop holds (measured: 2.5 ms for 32 rows, against 0.1 ms the statement itself)
 _SQLITE_ELECTION_AND_VOTERS = f"""
 SELECT {", ".join(f"e.{column.name}" for column in _ELECTION_COLUMNS)},
-       v.credential_hash, v.id, v.kind, v.district, v.birth_year
+       (SELECT json_group_array(json_array(v.credential_hash, v.id, v.kind, v.district, v.birth_year))
+        FROM voters AS v
+        WHERE v.election_id = e.id AND v.credential_hash IN (SELECT value FROM json_each(:hashes)))
 FROM elections AS e
-LEFT OUTER JOIN voters AS v
-    ON v.election_id = e.id AND v.credential_hash IN (SELECT value FROM json_each(:hashes))
 WHERE e.id = :election_id
 """  # noqa: S608 -- built from the model's own column names, no input
 
@@ -169,10 +171,16 @@ async def election_and_voters(
     """
     wanted = sorted(set(hashes))
     if session.get_bind().dialect.name == "sqlite":
-        rows: Sequence[Sequence[Any]] = await _sqlite_read(
+        found = await _sqlite_read(
             session, _SQLITE_ELECTION_AND_VOTERS, {"election_id": election_id, "hashes": json.dumps(wanted)}
         )
-        rows = [_SQLITE_ELECTION_TYPES.apply(session, row) for row in rows]
+        if not found:
+            return None
+        *columns, entries = found[0]
+        election_values = _SQLITE_ELECTION_TYPES.apply(session, columns)
+        rows: Sequence[Sequence[Any]] = [(*election_values, *entry) for entry in json.loads(entries)] or [
+            (*election_values, None, None, None, None, None)
+        ]
     else:
         connection = await session.connection()
         result = await connection.execute(_ELECTION_AND_VOTERS, {"election_id": election_id, "hashes": wanted})
@@ -389,7 +397,11 @@ FROM json_each(:rows) AS b
 WHERE true
 ORDER BY b.key
 {on_conflict}
-RETURNING voter_link
+"""
+# the voters whose ballot this batch stored (inserted, or a re-vote's replacement): one row, as for the lookup
+_SQLITE_STORED_SQL = """
+SELECT json_group_array(voter_link) FROM ballots
+WHERE ballot_id IN (SELECT json_extract(value, '$[1]') FROM json_each(:rows))
 """
 _SQLITE = sqlite.dialect()
 _SQLITE_ONLINE_BALLOTS = {
@@ -447,5 +459,6 @@ async def _insert_online_sqlite(
             for link, row in participants
         ]
         statements.append((_SQLITE_PARTICIPATION_SQL, {"election_id": election_id, "rows": json.dumps(recorded)}))
-    returned, *_ = await _sqlite_many(session, statements)
-    return {link for (link,) in returned if link is not None}
+    statements.insert(1, (_SQLITE_STORED_SQL, {"rows": rows}))
+    _, ((links,),), *_ = await _sqlite_many(session, statements)
+    return {link for link in json.loads(links) if link is not None}

@@ -218,11 +218,13 @@ class GroupCommit:
                 await self._run_alone(pending, held)
             return
         await self._settle(held)
+        # answered in the loop's next step, not now: sending the answers (HTTP, the bulk of the server's work) then
+        # runs while the database starts on the next batch, whose first statement the drainer hands over first
+        answered = [pending for pending in batch if not pending.again]
+        asyncio.get_running_loop().call_soon(_deliver_all, answered)
         for pending in batch:
             if pending.again:
                 await self._run_alone(pending, held)
-            else:
-                pending.deliver()
 
     async def _run_group(self, connection: AsyncConnection, group: list[_Pending[Any]], *, savepoint: bool) -> None:
         """The items of one batcher, in a SAVEPOINT when they share the transaction with other works."""
@@ -284,6 +286,11 @@ class GroupCommit:
         if not isinstance(bind, AsyncEngine):
             raise TypeError("GroupCommit needs a session factory bound to an AsyncEngine")
         return bind
+
+
+def _deliver_all(pendings: list[_Pending[Any]]) -> None:
+    for pending in pendings:
+        pending.deliver()
 
 
 class _HeldConnection:
