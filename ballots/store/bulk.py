@@ -383,7 +383,8 @@ async def _insert_online_postgresql(
         "genders": [row["gender"] for _, row in participants],
         "age_groups": [row["age_group"] for _, row in participants],
     }
-    result = await session.execute(_ONLINE_STATEMENTS[replace], parameters)
+    connection = await session.connection()  # Core, past the ORM's statement handling
+    result = await connection.execute(_ONLINE_STATEMENTS[replace], parameters)
     return {link for (link,) in result.all() if link is not None}
 
 

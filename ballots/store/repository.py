@@ -110,6 +110,12 @@ async def get_election(session: AsyncSession, election_id: int, *, share_lock: b
 _LOCK_NAMESPACE = 0x7062  # "pb": keeps pbvote's advisory locks apart from any other application's
 
 
+_LOCKS = {
+    shared: text(f"SELECT {function}(:namespace, :election)")
+    for shared, function in ((True, "pg_advisory_xact_lock_shared"), (False, "pg_advisory_xact_lock"))
+}
+
+
 async def lock_election(session: AsyncSession, election_id: int, *, shared: bool) -> None:
     """Hold the election's status lock until this transaction ends: `shared` for ballots, exclusive to change it.
 
@@ -119,10 +125,8 @@ async def lock_election(session: AsyncSession, election_id: int, *, shared: bool
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    await session.execute(
-        text(f"SELECT {function}(:namespace, :election)"), {"namespace": _LOCK_NAMESPACE, "election": election_id}
-    )
+    connection = await session.connection()  # Core, past the ORM's statement handling
+    await connection.execute(_LOCKS[shared], {"namespace": _LOCK_NAMESPACE, "election": election_id})
 
 
 async def set_status(session: AsyncSession, election: ElectionRow, before: str, after: str, **values: Any) -> None:  # noqa: ANN401 -- column values of any type
