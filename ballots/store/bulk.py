@@ -6,7 +6,14 @@ inside the caller's transaction, never commit, and leave every invariant to the 
 
 `insert_online_ballots` stores a batch of online ballots with their idempotency keys and participation rows: on
 PostgreSQL in one statement (three INSERTs joined by data-modifying CTEs over `unnest` arrays, one prepared statement
-whatever the batch size), on SQLite in three.
+whatever the batch size), on SQLite in four over JSON arrays (`json_each`).
+
+On SQLite, a batch's lookup and inserts run on the driver's connection (aiosqlite's), inside the session's
+transaction, past SQLAlchemy's statement layer (so past its statement events and `echo`): SQLAlchemy's adapter
+makes four hand-offs to aiosqlite's thread per statement, each a wait for a turn of the busy event loop, and a
+statement's rows come back one at a time, each a wait of that thread for the interpreter's lock. Here the inserts go
+to the thread together (one wait), and what comes back is one row. The driver's errors are raised as SQLAlchemy's,
+and the election's columns converted as SQLAlchemy converts them (`tests/integration/store/test_bulk.py`).
 """
 
 from __future__ import annotations
@@ -147,8 +154,9 @@ async def _sqlite_read(session: AsyncSession, sql: str, parameters: Mapping[str,
 
     SQLAlchemy's aiosqlite adapter makes four hand-offs of a statement (the cursor, the execute, the fetch and the
     close), each of which waits for a turn of the event loop; aiosqlite's own `execute_fetchall` makes one, and a
-    transaction's BEGIN IMMEDIATE still to send goes with it (a read, so a BEGIN that failed leaves nothing
-    written). The driver's errors come as SQLAlchemy's (`DBAPIError` and its subclasses), as through the session.
+    transaction's BEGIN IMMEDIATE still to send (`engine.take_pending_begin`) goes with it: a read, so after a
+    BEGIN that failed it writes nothing. The driver's errors come as SQLAlchemy's (`DBAPIError` and its
+    subclasses), as through the session.
     """
     connection = await session.connection()
     raw = await connection.get_raw_connection()
@@ -450,7 +458,10 @@ async def _insert_online_sqlite(
         raise ValueError("insert_online_ballots records online participation only")
     ballot_ids = {b.voter_link: b.ballot_id for b in ballots}
     rows = json.dumps([[b.voter_link, b.ballot_id, b.district, b.selections, b.points] for b in ballots])
-    statements = [(_SQLITE_ONLINE_BALLOTS[replace], {"election_id": election_id, "rows": rows})]
+    statements: list[tuple[str, Mapping[str, Any]]] = [
+        (_SQLITE_ONLINE_BALLOTS[replace], {"election_id": election_id, "rows": rows}),
+        (_SQLITE_STORED_SQL, {"rows": rows}),
+    ]
     if keys:
         claimed = [[ballot_ids[link], key, digest, body] for link, key, digest, body in keys]
         statements.append((_SQLITE_KEYS_SQL, {"election_id": election_id, "rows": json.dumps(claimed)}))
@@ -460,6 +471,5 @@ async def _insert_online_sqlite(
             for link, row in participants
         ]
         statements.append((_SQLITE_PARTICIPATION_SQL, {"election_id": election_id, "rows": json.dumps(recorded)}))
-    statements.insert(1, (_SQLITE_STORED_SQL, {"rows": rows}))
-    _, ((links,),), *_ = await _sqlite_many(session, statements)
+    _, ((links,),), *_ = await _sqlite_many(session, statements)  # all handed to the thread at once
     return {link for link in json.loads(links) if link is not None}

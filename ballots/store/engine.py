@@ -21,8 +21,8 @@ def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Asy
     """An async engine for `url`.
 
     SQLite runs in WAL mode with foreign keys on and `synchronous=FULL`, and every transaction starts with
-    `BEGIN IMMEDIATE`: writers from other processes queue on the database lock (up to 30 s) instead of failing when
-    a read transaction tries to become a write.
+    `BEGIN IMMEDIATE`, sent with its first statement: writers from other processes queue on the database lock (up
+    to 30 s) instead of failing when a read transaction tries to become a write.
 
     Args:
         url: a `sqlite+aiosqlite://` or `postgresql+asyncpg://` URL.
