@@ -207,3 +207,29 @@ async def test_sqlite_transactions_take_the_write_lock_with_their_first_statemen
         await session.rollback()
     async with sessions.begin() as session:
         assert (await session.execute(select(BallotRow.id))).all() == []
+
+
+async def test_the_answers_under_idempotency_keys_read_as_the_orm_reads_them(sessions, db_url):
+    async with sessions.begin() as session:
+        await session.execute(
+            text(
+                "INSERT INTO idempotency_keys (election_id, key, request_digest, status_code, body) VALUES "
+                "(1, 'k1', 'd1', 201, '{\"receipt\":\"r1\"}'), (1, 'k2', 'd2', 422, '{}')"
+            )
+        )
+    async with sessions.begin() as session:
+        found = await bulk.find_idempotents(session, 1, ["k2", "k1", "k-unknown", "k1"])
+        orm = {row.key: row for row in (await session.execute(select(IdempotencyRow))).scalars()}
+        assert await bulk.find_idempotents(session, 2, ["k1"]) == {}  # keys belong to their election
+    assert sorted(found) == ["k1", "k2"]
+    for key, row in found.items():
+        for column in ("id", "election_id", "key", "request_digest", "status_code", "body"):
+            assert getattr(row, column) == getattr(orm[key], column), (key, column)
+    if db_url.startswith("sqlite"):  # the driver's statement searches the key's index too
+        async with sessions.begin() as session:
+            plan = await session.execute(
+                text(f"EXPLAIN QUERY PLAN {bulk._SQLITE_IDEMPOTENTS}"), {"election_id": 1, "keys": '["k1"]'}
+            )
+            details = "\n".join(str(row[-1]) for row in plan)
+        assert "USING INDEX" in details, details
+        assert "key=?" in details, details
