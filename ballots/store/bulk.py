@@ -324,6 +324,8 @@ async def insert_online_ballots(
         raise ValueError("insert_online_ballots needs ballots of distinct voters")
     if any(row.channel != "online" or row.status != "counted" or row.client_uuid is not None for row in ballots):
         raise ValueError("insert_online_ballots stores counted online ballots only")
+    if any(row["channel"] != "online" for _, row in participants):
+        raise ValueError("insert_online_ballots records online participation only")
     keys = sorted(keys, key=lambda answer: answer[1])
     if session.get_bind().dialect.name == "postgresql":
         return await _insert_online_postgresql(session, election_id, ballots, keys, participants, replace=replace)
@@ -387,8 +389,6 @@ async def _insert_online_postgresql(
     *,
     replace: bool,
 ) -> set[str]:
-    if any(row["channel"] != "online" for _, row in participants):
-        raise ValueError("insert_online_ballots records online participation only")
     parameters = {
         "election_id": election_id,
         "links": [row.voter_link for row in ballots],
@@ -469,8 +469,6 @@ async def _insert_online_sqlite(
     *,
     replace: bool,
 ) -> set[str]:
-    if any(row["channel"] != "online" for _, row in participants):
-        raise ValueError("insert_online_ballots records online participation only")
     ballot_ids = {b.voter_link: b.ballot_id for b in ballots}
     rows = json.dumps([[b.voter_link, b.ballot_id, b.district, b.selections, b.points] for b in ballots])
     statements: list[tuple[str, Mapping[str, Any]]] = [
