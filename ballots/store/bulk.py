@@ -25,8 +25,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -84,7 +85,7 @@ _ELECTION_AND_VOTERS = (
 )
 """One Core statement, built once: a batch reads plain rows, without the ORM's per-row objects."""
 
-# On SQLite the same lookup runs on the driver's connection (`_sqlite_read`), the hashes as one JSON array, the voters
+# On SQLite the same lookup runs on the driver's connection (`_sqlite_many`), the hashes as one JSON array, the voters
 # as one JSON array in one row: each row SQLite returns costs aiosqlite's thread a wait for the interpreter's lock,
 # which the busy event loop holds (measured: 2.5 ms for 32 rows, against 0.1 ms the statement itself)
 _SQLITE_ELECTION_AND_VOTERS = f"""
@@ -97,46 +98,44 @@ WHERE e.id = :election_id
 """  # noqa: S608 -- built from the model's own column names, no input
 
 
-class _ResultTypes:
-    """The conversions SQLAlchemy applies to these columns' values as read (a boolean, a datetime), per dialect."""
-
-    def __init__(self, columns: Sequence[ColumnElement[Any]], width: int) -> None:
-        self._columns = columns
-        self._width = width  # the row's columns past these are returned as read
-        self._processors: dict[int, list[Callable[[Any], Any] | None]] = {}
-
-    def apply(self, session: AsyncSession, row: Sequence[Any]) -> tuple[Any, ...]:
-        dialect = session.get_bind().dialect
-        processors = self._processors.get(id(dialect))
-        if processors is None:
-            processors = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in self._columns]
-            self._processors[id(dialect)] = processors
-        converted = [
-            value if process is None or value is None else process(value)
-            for process, value in zip(processors, row[: self._width], strict=True)
-        ]
-        return (*converted, *row[self._width :])
+_PROCESSORS: dict[int, list[Callable[[Any], Any] | None]] = {}
 
 
-_SQLITE_ELECTION_TYPES = _ResultTypes(_ELECTION_COLUMNS, len(_ELECTION_COLUMNS))
+def _election_values(session: AsyncSession, values: Sequence[Any]) -> list[Any]:
+    """The election's columns as read from the driver, converted as SQLAlchemy converts them (a boolean, a datetime)."""
+    dialect = session.get_bind().dialect
+    processors = _PROCESSORS.get(id(dialect))
+    if processors is None:
+        processors = [column.type.dialect_impl(dialect).result_processor(dialect, None) for column in _ELECTION_COLUMNS]
+        _PROCESSORS[id(dialect)] = processors
+    return [
+        value if process is None or value is None else process(value)
+        for process, value in zip(processors, values, strict=True)
+    ]
 
 
 async def _sqlite_many(
-    session: AsyncSession, statements: Sequence[tuple[str, Mapping[str, Any]]]
+    session: AsyncSession, statements: Sequence[tuple[str, Mapping[str, Any]]], *, reads: bool = False
 ) -> list[list[tuple[Any, ...]]]:
-    """Run statements in order on the session's SQLite connection, all handed to its thread at once (one wait).
+    """Run statements in order on the session's SQLite connection, in its transaction, with one wait for all.
 
-    aiosqlite runs what it is handed one after the other, in order, on its one thread. Each statement runs even if
-    one before failed (the caller's transaction is then rolled back); the first failure is raised after all ran,
-    as SQLAlchemy's (`DBAPIError` and its subclasses).
+    SQLAlchemy's aiosqlite adapter makes four hand-offs of a statement (the cursor, the execute, the fetch and the
+    close), each a wait for a turn of the event loop; aiosqlite runs what it is handed one after the other, in
+    order, on its one thread. A transaction's BEGIN IMMEDIATE still to send (`engine.take_pending_begin`) goes with
+    `reads` (after a BEGIN that failed they write nothing), and before any other statements, on its own. Each
+    statement runs even if one before failed (the caller's transaction is then rolled back); the first failure is
+    raised after all ran, as SQLAlchemy's (`DBAPIError` and its subclasses).
     """
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
     if driver is None:
         raise RuntimeError("the session's connection is closed")
-    if take_pending_begin(raw):  # on its own: a statement after a failed BEGIN would run outside the transaction
-        await _sqlite_many(session, [("BEGIN IMMEDIATE", {})])
+    begin = take_pending_begin(raw)
+    if begin and not reads:  # a statement after a failed BEGIN would run outside the transaction
+        await _sqlite_many(session, [("BEGIN IMMEDIATE", {})], reads=True)
+    elif begin:
+        statements = [("BEGIN IMMEDIATE", {}), *statements]
     # gather starts the calls in order, each handing its statement to the thread before the next starts
     results = await asyncio.gather(
         *(driver.execute_fetchall(sql, parameters) for sql, parameters in statements), return_exceptions=True
@@ -146,23 +145,8 @@ async def _sqlite_many(
             raise DBAPIError.instance(sql, dict(parameters), result, sqlite3.Error) from result
         if isinstance(result, BaseException):
             raise result
-    return [[tuple(row) for row in result] for result in results if not isinstance(result, BaseException)]
-
-
-async def _sqlite_read(session: AsyncSession, sql: str, parameters: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """Run one read on the session's SQLite connection, in its transaction, with one wait for aiosqlite's thread.
-
-    SQLAlchemy's aiosqlite adapter makes four hand-offs of a statement (the cursor, the execute, the fetch and the
-    close), each of which waits for a turn of the event loop; aiosqlite's own `execute_fetchall` makes one, and a
-    transaction's BEGIN IMMEDIATE still to send (`engine.take_pending_begin`) goes with it: a read, so after a
-    BEGIN that failed it writes nothing. The driver's errors come as SQLAlchemy's (`DBAPIError` and its
-    subclasses), as through the session.
-    """
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    statements: list[tuple[str, Mapping[str, Any]]] = [("BEGIN IMMEDIATE", {})] if take_pending_begin(raw) else []
-    *_, rows = await _sqlite_many(session, [*statements, (sql, parameters)])
-    return rows
+    rows = [[tuple(row) for row in result] for result in results if not isinstance(result, BaseException)]
+    return rows[1:] if begin and reads else rows
 
 
 async def election_and_voters(
@@ -179,32 +163,22 @@ async def election_and_voters(
     """
     wanted = sorted(set(hashes))
     if session.get_bind().dialect.name == "sqlite":
-        found = await _sqlite_read(
-            session, _SQLITE_ELECTION_AND_VOTERS, {"election_id": election_id, "hashes": json.dumps(wanted)}
-        )
+        parameters = {"election_id": election_id, "hashes": json.dumps(wanted)}
+        (found,) = await _sqlite_many(session, [(_SQLITE_ELECTION_AND_VOTERS, parameters)], reads=True)
         if not found:
             return None
         *columns, entries = found[0]
-        election_values = _SQLITE_ELECTION_TYPES.apply(session, columns)
-        rows: Sequence[Sequence[Any]] = [(*election_values, *entry) for entry in json.loads(entries)] or [
-            (*election_values, None, None, None, None, None)
-        ]
+        values, voters = _election_values(session, columns), json.loads(entries)
     else:
         connection = await session.connection()
         result = await connection.execute(_ELECTION_AND_VOTERS, {"election_id": election_id, "hashes": wanted})
         rows = result.all()
-    if not rows:
-        return None
-    width = len(_ELECTION_COLUMNS)
-    election = ElectionRow(
-        **{column.key: value for column, value in zip(_ELECTION_COLUMNS, rows[0][:width], strict=True)}
-    )
-    voters = {}
-    for row in rows:
-        credential_hash, voter_id, kind, district, birth_year = row[width:]
-        if credential_hash is not None:
-            voters[credential_hash] = Voter(voter_id, kind, district, birth_year)
-    return election, voters
+        if not rows:
+            return None
+        width = len(_ELECTION_COLUMNS)
+        values, voters = list(rows[0][:width]), [row[width:] for row in rows if row[width] is not None]
+    election = ElectionRow(**{column.key: value for column, value in zip(_ELECTION_COLUMNS, values, strict=True)})
+    return election, {credential_hash: Voter(*entry) for credential_hash, *entry in voters}
 
 
 async def election_definition(session: AsyncSession, election_id: int) -> str:
@@ -245,9 +219,9 @@ async def find_idempotents(session: AsyncSession, election_id: int, keys: Sequen
     """The answers stored under these idempotency keys, by key (keys never used are absent)."""
     if not keys:
         return {}
-    if session.get_bind().dialect.name == "sqlite":  # on the driver, as one row (see `_sqlite_read`)
+    if session.get_bind().dialect.name == "sqlite":  # on the driver, as one row (see `_SQLITE_ELECTION_AND_VOTERS`)
         parameters = {"election_id": election_id, "keys": json.dumps(sorted(set(keys)))}
-        ((found,),) = await _sqlite_read(session, _SQLITE_IDEMPOTENTS, parameters)
+        (((found,),),) = await _sqlite_many(session, [(_SQLITE_IDEMPOTENTS, parameters)], reads=True)
         return {
             key: IdempotencyRow(
                 id=row_id, election_id=election_id, key=key, request_digest=digest, status_code=status, body=body
@@ -369,14 +343,20 @@ SELECT voter_link FROM stored
 _KEEP = "ON CONFLICT (election_id, voter_link) DO NOTHING"
 # SQLAlchemy's dialect classes are untyped
 _POSTGRESQL = postgresql.dialect()  # type: ignore[no-untyped-call]
-_REPLACE = (
-    "ON CONFLICT (election_id, voter_link) DO UPDATE SET "
-    + ", ".join(f"{column} = excluded.{column}" for column in REVOTE_COLUMNS)
-    + " WHERE "
-    + str(revote_replaces().compile(dialect=_POSTGRESQL, compile_kwargs={"literal_binds": True}))
-)
+
+
+def _on_conflict(dialect: Dialect, *, replace: bool) -> str:
+    """The ballots' `ON CONFLICT` clause in `dialect`: keep the voter's row, or let a re-vote replace it."""
+    if not replace:
+        return _KEEP
+    condition = revote_replaces().compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+    changes = ", ".join(f"{column} = excluded.{column}" for column in REVOTE_COLUMNS)
+    return f"ON CONFLICT (election_id, voter_link) DO UPDATE SET {changes} WHERE {condition}"
+
+
 _ONLINE_STATEMENTS = {
-    replace: text(_ONLINE_BALLOTS_SQL.format(on_conflict=_REPLACE if replace else _KEEP)) for replace in (False, True)
+    replace: text(_ONLINE_BALLOTS_SQL.format(on_conflict=_on_conflict(_POSTGRESQL, replace=replace)))
+    for replace in (False, True)
 }
 
 
@@ -411,8 +391,9 @@ async def _insert_online_postgresql(
     return {link for (link,) in result.all() if link is not None}
 
 
-# SQLite has no data-modifying CTEs: three statements, each over one JSON array (`json_each`), on the driver's
-# connection. "WHERE true" keeps SQLite's parser from reading the upsert's ON as a join's.
+# SQLite has no data-modifying CTEs: four statements (the keys' only when there are keys), each over one JSON
+# array (`json_each`), on the driver's connection. "WHERE true" keeps SQLite's parser from reading the upsert's ON
+# as a join's.
 _SQLITE_BALLOTS_SQL = """
 INSERT INTO ballots (election_id, voter_link, ballot_id, channel, status, district, selections, points)
 SELECT :election_id, json_extract(b.value, '$[0]'), json_extract(b.value, '$[1]'), 'online', 'counted',
@@ -429,15 +410,7 @@ WHERE ballot_id IN (SELECT json_extract(value, '$[1]') FROM json_each(:rows))
 """
 _SQLITE = sqlite.dialect()
 _SQLITE_ONLINE_BALLOTS = {
-    replace: _SQLITE_BALLOTS_SQL.format(
-        on_conflict="ON CONFLICT (election_id, voter_link) DO UPDATE SET "
-        + ", ".join(f"{column} = excluded.{column}" for column in REVOTE_COLUMNS)
-        + " WHERE "
-        + str(revote_replaces().compile(dialect=_SQLITE, compile_kwargs={"literal_binds": True}))
-        if replace
-        else _KEEP
-    )
-    for replace in (False, True)
+    replace: _SQLITE_BALLOTS_SQL.format(on_conflict=_on_conflict(_SQLITE, replace=replace)) for replace in (False, True)
 }
 # keys and participation only of the ballots this batch stored: those whose new ballot_id is in the table now (a
 # ballot_id is a fresh hash; a re-vote writes it into the voter's row), so both statements can go with the ballots'
